@@ -1,0 +1,39 @@
+# KetNoi: `make run` serves the API on localhost:8000 with the seed data; `make test` runs the tests.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: install run init test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --upgrade pip
+	# CPU build of torch from this machine's disk (a plain `torch` would pull a CUDA build)
+	$(BIN)/pip install torch==2.13.0
+	$(BIN)/pip install -e '.[sbert,dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+init: $(STAMP)
+	$(BIN)/ketnoi init
+
+run: init
+	$(BIN)/ketnoi serve
+
+test: $(STAMP)
+	$(BIN)/ruff check matcher api embeddings tests benchmarks
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check matcher api embeddings tests benchmarks
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.run
+
+clean:
+	rm -rf $(VENV) data .pytest_cache

@@ -1,0 +1,1 @@
+"""KetNoi's HTTP API (FastAPI) and command-line interface."""

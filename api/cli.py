@@ -1,0 +1,167 @@
+"""The `ketnoi` command line: thin wrappers that parse arguments and call library functions."""
+
+import json
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from tqdm import tqdm
+
+from matcher.config import get_settings
+from matcher.db import session_scope
+from matcher.importer import KINDS, ImportFailed, import_records, read_rows
+from matcher.models import Need
+from matcher.runtime import Runtime, build_runtime
+from matcher.seed import load_seed
+from matcher.suggestions import DossierFilters, MatchList
+
+app = typer.Typer(help="KetNoi: technology-transfer matchmaking.", no_args_is_help=True)
+index_app = typer.Typer(help="Build, verify or rebuild the search index.", no_args_is_help=True)
+match_app = typer.Typer(help="Suggest matches for a stored record.", no_args_is_help=True)
+app.add_typer(index_app, name="index")
+app.add_typer(match_app, name="match")
+
+
+def _runtime() -> Runtime:
+    return build_runtime(get_settings())
+
+
+@contextmanager
+def _progress(label: str, total: int):
+    with tqdm(total=total, desc=label, unit="rec", disable=total == 0) as bar:
+        yield bar.update
+
+
+def _sync(runtime: Runtime) -> None:
+    with runtime.session() as session:
+        loaded = runtime.index.load(session)
+        total = runtime.index.pending(session)
+    with _progress("indexing", total) as update:
+        runtime.sync(progress=update)
+    typer.echo(f"index: {len(runtime.index.dossiers.docs)} dossiers, "
+               f"{len(runtime.index.needs.docs)} needs"
+               f"{'' if loaded else ' (built anew)'}")
+
+
+@app.command()
+def init(seed: Annotated[bool, typer.Option(help="Load seed_data/.")] = True) -> None:
+    """Create the database, load the seed data and build the index."""
+    settings = get_settings()
+    runtime = build_runtime(settings)
+    if seed:
+        with session_scope(runtime.engine) as session:
+            report = load_seed(session, settings.seed_dir)
+        typer.echo(f"seed loaded: {report}")
+    _sync(runtime)
+
+
+@app.command("import")
+def import_file(kind: Annotated[str, typer.Argument(help="dossiers | needs | enterprises")],
+                path: Annotated[Path, typer.Argument(exists=True, dir_okay=False)],
+                upsert: Annotated[bool, typer.Option(help="Update records with the same key.")]
+                = False) -> None:
+    """Import a CSV, JSON Lines or XLSX file: all rows or none."""
+    if kind not in KINDS:
+        raise typer.BadParameter(f"use one of {', '.join(KINDS)}", param_hint="KIND")
+    runtime = _runtime()
+    try:
+        with session_scope(runtime.engine) as session:
+            report = import_records(session, kind, read_rows(path), upsert=upsert)
+    except ImportFailed as exc:
+        typer.echo(f"{path}: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(f"{path}: {len(report.created)} created, {len(report.updated)} updated")
+    _sync(runtime)
+
+
+@index_app.command("build")
+def index_build() -> None:
+    """Index what the database holds that the index does not (embeddings are cached)."""
+    _sync(_runtime())
+
+
+@index_app.command("verify")
+def index_verify() -> None:
+    """Compare the saved index with the database; exit 1 on drift."""
+    runtime = _runtime()
+    with runtime.session() as session:
+        runtime.index.load(session)
+        drifts = runtime.index.verify(session)
+    for name, drift in drifts.items():
+        typer.echo(f"{name}: {drift}")
+    if not all(d.clean for d in drifts.values()):
+        raise typer.Exit(1)
+
+
+@index_app.command("rebuild")
+def index_rebuild() -> None:
+    """Drop the index and build it anew from the database."""
+    runtime = _runtime()
+    runtime.index.reset()
+    with runtime.session() as session:
+        with _progress("rebuilding", runtime.index.pending(session)) as update:
+            runtime.index.repair(session, update)
+    runtime.index.save()
+    typer.echo(f"index rebuilt: {len(runtime.index.dossiers.docs)} dossiers, "
+               f"{len(runtime.index.needs.docs)} needs")
+
+
+def _print(result: MatchList, as_json: bool) -> None:
+    if as_json:
+        typer.echo(result.model_dump_json(indent=2))
+        return
+    info = result.query
+    if info.restored_text:
+        typer.echo(f"read as: {info.restored_text}")
+    if info.translated_terms:
+        typer.echo("terms: " + "; ".join(info.translated_terms))
+    if not result.confident:
+        typer.echo(f"{result.message} (confidence {result.confidence:.2f})")
+    for rank, s in enumerate(result.data, start=1):
+        typer.echo(f"{rank:2}. [{s.kind} {s.id}] {s.title}  score {s.score:.3f}")
+        typer.echo(f"    {s.explanation}")
+
+
+@app.command()
+def search(text: str, limit: int = 10, jurisdiction: str | None = None,
+           as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Search dossiers with free text in any language."""
+    runtime = _runtime()
+    _sync(runtime)
+    with runtime.session() as session:
+        _print(runtime.matches.search(session, text, DossierFilters(jurisdiction=jurisdiction),
+                                      limit), as_json)
+
+
+@match_app.command("need")
+def match_need(need_id: int, limit: int = 10,
+               as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Dossiers for a stored need."""
+    runtime = _runtime()
+    _sync(runtime)
+    with runtime.session() as session:
+        need = session.get(Need, need_id)
+        if need is None:
+            typer.echo(f"need {need_id} not found", err=True)
+            raise typer.Exit(1)
+        _print(runtime.matches.for_need(session, need, DossierFilters(), limit), as_json)
+
+
+@app.command()
+def serve(host: str | None = None, port: int | None = None) -> None:
+    """Serve the HTTP API (OpenAPI docs at /docs)."""
+    import logging
+
+    import uvicorn
+
+    settings = get_settings()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    uvicorn.run("api.main:create_app", factory=True, host=host or settings.host,
+                port=port or settings.port)
+
+
+@app.command()
+def settings() -> None:
+    """Show the settings in force."""
+    typer.echo(json.dumps(get_settings().model_dump(mode="json"), indent=2, ensure_ascii=False))

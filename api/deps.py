@@ -1,0 +1,32 @@
+"""Dependencies handlers receive: the runtime, a database session, the match service."""
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlmodel import Session
+
+from matcher.runtime import Runtime
+from matcher.suggestions import MatchService
+
+
+def get_runtime(request: Request) -> Runtime:
+    """The runtime built when the app started (stored on app.state)."""
+    return request.app.state.runtime
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
+def get_session(runtime: RuntimeDep) -> Iterator[Session]:
+    """A database session per request."""
+    with runtime.session() as session:
+        yield session
+
+
+def get_matches(runtime: RuntimeDep) -> MatchService:
+    return runtime.matches
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+MatchesDep = Annotated[MatchService, Depends(get_matches)]

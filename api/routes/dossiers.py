@@ -1,0 +1,77 @@
+"""Technology dossiers (hồ sơ công nghệ): CRUD and the needs a dossier could answer."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from api.crud import STAMPS, check_sectors, commit_or_409, get_or_404, page
+from api.deps import RuntimeDep, SessionDep
+from matcher.models import Dossier, DossierCreate, DossierPublic, DossiersPublic, DossierUpdate
+from matcher.models.enums import DossierStatus
+from matcher.models.fields import utcnow
+from matcher.suggestions import MatchList
+
+router = APIRouter(prefix="/dossiers", tags=["dossiers"])
+
+
+@router.get("", response_model=DossiersPublic)
+def read_dossiers(session: SessionDep, skip: Annotated[int, Query(ge=0)] = 0,
+                  limit: Annotated[int, Query(ge=1, le=100)] = 20,
+                  status: DossierStatus | None = None) -> DossiersPublic:
+    """List dossiers, newest id last, optionally by status."""
+    where = [Dossier.status == status] if status else []
+    rows, count = page(session, Dossier, skip, limit, *where)
+    return DossiersPublic(data=[DossierPublic.model_validate(r) for r in rows], count=count)
+
+
+@router.get("/{dossier_id}", response_model=DossierPublic)
+def read_dossier(session: SessionDep, dossier_id: int) -> Dossier:
+    """One dossier."""
+    return get_or_404(session, Dossier, dossier_id)
+
+
+@router.post("", response_model=DossierPublic, status_code=201)
+def create_dossier(session: SessionDep, runtime: RuntimeDep, body: DossierCreate) -> Dossier:
+    """Create a dossier; it is searchable when the response returns."""
+    check_sectors(session, body.sector_codes)
+    dossier = Dossier.model_validate(body)
+    session.add(dossier)
+    commit_or_409(session, f"dossier ref '{body.ref}'")
+    session.refresh(dossier)
+    runtime.index_dossiers([dossier])
+    return dossier
+
+
+@router.patch("/{dossier_id}", response_model=DossierPublic)
+def update_dossier(session: SessionDep, runtime: RuntimeDep, dossier_id: int,
+                   body: DossierUpdate) -> Dossier:
+    """Change the fields sent; the index follows before the response returns."""
+    dossier = get_or_404(session, Dossier, dossier_id)
+    changes = body.model_dump(exclude_unset=True)
+    check_sectors(session, changes.get("sector_codes"))
+    merged = DossierCreate.model_validate({**dossier.model_dump(exclude=STAMPS), **changes})
+    dossier.sqlmodel_update(merged.model_dump(include=set(changes)))
+    dossier.updated_at = utcnow()
+    session.add(dossier)
+    commit_or_409(session, f"dossier ref '{dossier.ref}'")
+    session.refresh(dossier)
+    runtime.index_dossiers([dossier])
+    return dossier
+
+
+@router.delete("/{dossier_id}", status_code=204)
+def delete_dossier(session: SessionDep, runtime: RuntimeDep, dossier_id: int) -> None:
+    """Delete a dossier and remove it from the index."""
+    dossier = get_or_404(session, Dossier, dossier_id)
+    session.delete(dossier)
+    session.commit()
+    runtime.unindex(dossier_ids=[dossier_id])
+
+
+@router.get("/{dossier_id}/matches", response_model=MatchList)
+def read_dossier_matches(session: SessionDep, runtime: RuntimeDep, dossier_id: int,
+                         limit: Annotated[int, Query(ge=1, le=100)] = 10) -> MatchList:
+    """Open needs this dossier could answer, best first, with explanations."""
+    dossier = get_or_404(session, Dossier, dossier_id)
+    with runtime.lock:
+        return runtime.matches.for_dossier(session, dossier, limit)

@@ -1,0 +1,79 @@
+"""Enterprises (doanh nghiệp): CRUD."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query
+
+from api.crud import check_sectors, commit_or_409, get_or_404, page
+from api.deps import SessionDep
+from matcher.models import (
+    Enterprise,
+    EnterpriseCreate,
+    EnterprisePublic,
+    EnterprisesPublic,
+    EnterpriseUpdate,
+    Jurisdiction,
+)
+from matcher.models.fields import utcnow
+
+router = APIRouter(prefix="/enterprises", tags=["enterprises"])
+
+
+def _check_jurisdiction(session: SessionDep, code: str | None) -> None:
+    if code is not None and session.get(Jurisdiction, code) is None:
+        raise HTTPException(422, [{"loc": ["body", "jurisdiction"], "type": "value_error",
+                                   "msg": f"unknown jurisdiction '{code}'"}])
+
+
+@router.get("", response_model=EnterprisesPublic)
+def read_enterprises(session: SessionDep, skip: Annotated[int, Query(ge=0)] = 0,
+                     limit: Annotated[int, Query(ge=1, le=100)] = 20,
+                     jurisdiction: str | None = None) -> EnterprisesPublic:
+    """List enterprises, optionally of one jurisdiction."""
+    where = [Enterprise.jurisdiction == jurisdiction] if jurisdiction else []
+    rows, count = page(session, Enterprise, skip, limit, *where)
+    return EnterprisesPublic(data=[EnterprisePublic.model_validate(r) for r in rows], count=count)
+
+
+@router.get("/{enterprise_id}", response_model=EnterprisePublic)
+def read_enterprise(session: SessionDep, enterprise_id: int) -> Enterprise:
+    """One enterprise."""
+    return get_or_404(session, Enterprise, enterprise_id)
+
+
+@router.post("", response_model=EnterprisePublic, status_code=201)
+def create_enterprise(session: SessionDep, body: EnterpriseCreate) -> Enterprise:
+    """Register an enterprise (tax code validated, unique)."""
+    _check_jurisdiction(session, body.jurisdiction)
+    if body.main_sector:
+        check_sectors(session, [body.main_sector], "main_sector")
+    enterprise = Enterprise.model_validate(body)
+    session.add(enterprise)
+    commit_or_409(session, f"enterprise tax code '{body.tax_code}'")
+    session.refresh(enterprise)
+    return enterprise
+
+
+@router.patch("/{enterprise_id}", response_model=EnterprisePublic)
+def update_enterprise(session: SessionDep, enterprise_id: int,
+                      body: EnterpriseUpdate) -> Enterprise:
+    """Change the fields sent."""
+    enterprise = get_or_404(session, Enterprise, enterprise_id)
+    changes = body.model_dump(exclude_unset=True)
+    _check_jurisdiction(session, changes.get("jurisdiction"))
+    if changes.get("main_sector"):
+        check_sectors(session, [changes["main_sector"]], "main_sector")
+    enterprise.sqlmodel_update(changes)
+    enterprise.updated_at = utcnow()
+    session.add(enterprise)
+    session.commit()
+    session.refresh(enterprise)
+    return enterprise
+
+
+@router.delete("/{enterprise_id}", status_code=204)
+def delete_enterprise(session: SessionDep, enterprise_id: int) -> None:
+    """Delete an enterprise that has no needs (409 otherwise)."""
+    enterprise = get_or_404(session, Enterprise, enterprise_id)
+    session.delete(enterprise)
+    commit_or_409(session, f"enterprise {enterprise_id} (delete its needs first)")

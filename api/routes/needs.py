@@ -1,0 +1,108 @@
+"""Technology needs (nhu cầu công nghệ): enterprises submit them; matches are suggested."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query
+from sqlmodel import select
+
+from api.crud import STAMPS, check_sectors, commit_or_409, get_or_404, page
+from api.deps import RuntimeDep, SessionDep
+from matcher.models import Enterprise, Need, NeedCreate, NeedPublic, NeedsPublic, NeedUpdate
+from matcher.models.enums import NeedStatus
+from matcher.models.fields import utcnow
+from matcher.suggestions import DossierFilters, MatchList
+
+router = APIRouter(prefix="/needs", tags=["needs"])
+
+
+def _enterprise_id(session: SessionDep, body: NeedCreate) -> int:
+    if body.enterprise_id is not None:
+        if session.get(Enterprise, body.enterprise_id) is None:
+            raise HTTPException(422, [{"loc": ["body", "enterprise_id"], "type": "value_error",
+                                       "msg": f"no enterprise with id {body.enterprise_id}"}])
+        return body.enterprise_id
+    if not body.enterprise_tax_code:
+        raise HTTPException(422, [{"loc": ["body", "enterprise_id"], "type": "missing",
+                                   "msg": "give enterprise_id or enterprise_tax_code"}])
+    found = session.exec(
+        select(Enterprise).where(Enterprise.tax_code == body.enterprise_tax_code)).first()
+    if found is None or found.id is None:
+        raise HTTPException(422, [{"loc": ["body", "enterprise_tax_code"], "type": "value_error",
+                                   "msg": f"no enterprise with tax code "
+                                          f"'{body.enterprise_tax_code}'"}])
+    return found.id
+
+
+@router.get("", response_model=NeedsPublic)
+def read_needs(session: SessionDep, skip: Annotated[int, Query(ge=0)] = 0,
+               limit: Annotated[int, Query(ge=1, le=100)] = 20,
+               enterprise_id: int | None = None, status: NeedStatus | None = None) -> NeedsPublic:
+    """List needs, optionally of one enterprise or status."""
+    where = []
+    if enterprise_id is not None:
+        where.append(Need.enterprise_id == enterprise_id)
+    if status is not None:
+        where.append(Need.status == status)
+    rows, count = page(session, Need, skip, limit, *where)
+    return NeedsPublic(data=[NeedPublic.model_validate(r) for r in rows], count=count)
+
+
+@router.get("/{need_id}", response_model=NeedPublic)
+def read_need(session: SessionDep, need_id: int) -> Need:
+    """One need."""
+    return get_or_404(session, Need, need_id)
+
+
+@router.post("", response_model=NeedPublic, status_code=201)
+def create_need(session: SessionDep, runtime: RuntimeDep, body: NeedCreate) -> Need:
+    """Submit a need (by enterprise id or tax code); it is matchable when the response returns."""
+    check_sectors(session, body.sector_codes)
+    data = body.model_dump(exclude={"enterprise_tax_code"})
+    data["enterprise_id"] = _enterprise_id(session, body)
+    need = Need.model_validate(data)
+    session.add(need)
+    commit_or_409(session, f"need ref '{body.ref}'")
+    session.refresh(need)
+    runtime.index_needs([need])
+    return need
+
+
+@router.patch("/{need_id}", response_model=NeedPublic)
+def update_need(session: SessionDep, runtime: RuntimeDep, need_id: int, body: NeedUpdate) -> Need:
+    """Change the fields sent; the index follows before the response returns."""
+    need = get_or_404(session, Need, need_id)
+    changes = body.model_dump(exclude_unset=True)
+    check_sectors(session, changes.get("sector_codes"))
+    merged = NeedCreate.model_validate({**need.model_dump(exclude=STAMPS), **changes})
+    need.sqlmodel_update(merged.model_dump(include=set(changes)))
+    need.updated_at = utcnow()
+    session.add(need)
+    commit_or_409(session, f"need ref '{need.ref}'")
+    session.refresh(need)
+    runtime.index_needs([need])
+    return need
+
+
+@router.delete("/{need_id}", status_code=204)
+def delete_need(session: SessionDep, runtime: RuntimeDep, need_id: int) -> None:
+    """Delete a need and remove it from the index."""
+    need = get_or_404(session, Need, need_id)
+    session.delete(need)
+    session.commit()
+    runtime.unindex(need_ids=[need_id])
+
+
+@router.get("/{need_id}/matches", response_model=MatchList)
+def read_need_matches(session: SessionDep, runtime: RuntimeDep, need_id: int,
+                      limit: Annotated[int, Query(ge=1, le=100)] = 10,
+                      origin_country: str | None = None,
+                      transfer_mode: str | None = None,
+                      min_trl: Annotated[int | None, Query(ge=1, le=9)] = None) -> MatchList:
+    """Dossiers in its jurisdiction's priority sectors, with feasibility and explanations."""
+    need = get_or_404(session, Need, need_id)
+    enterprise = session.get(Enterprise, need.enterprise_id)
+    filters = DossierFilters(
+        jurisdiction=enterprise.jurisdiction if enterprise else None,
+        origin_country=origin_country, transfer_mode=transfer_mode, min_trl=min_trl)
+    with runtime.lock:
+        return runtime.matches.for_need(session, need, filters, limit)

@@ -1,0 +1,31 @@
+"""Free-text search for dossiers, in any language, with filters."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from api.deps import RuntimeDep, SessionDep
+from matcher.suggestions import DossierFilters, MatchList
+
+router = APIRouter(tags=["search"])
+
+
+@router.get("/search", response_model=MatchList)
+def search_dossiers(
+    session: SessionDep,
+    runtime: RuntimeDep,
+    q: Annotated[str, Query(min_length=2, max_length=2000, description="Text in any language.")],
+    limit: Annotated[int, Query(ge=1, le=100)] = 10,
+    jurisdiction: Annotated[str | None, Query(description="Only its priority sectors.")] = None,
+    sector: Annotated[list[str] | None,
+                      Query(description="Sector codes (any jurisdiction).")] = None,
+    origin_country: str | None = None,
+    transfer_mode: str | None = None,
+    min_trl: Annotated[int | None, Query(ge=1, le=9)] = None,
+) -> MatchList:
+    """Dossiers that fit the text, best first, each with a score breakdown and explanation."""
+    filters = DossierFilters(jurisdiction=jurisdiction, sector_codes=tuple(sector or ()),
+                             origin_country=origin_country, transfer_mode=transfer_mode,
+                             min_trl=min_trl)
+    with runtime.lock:
+        return runtime.matches.search(session, q, filters, limit)

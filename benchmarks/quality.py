@@ -1,0 +1,118 @@
+"""Match quality on the dev split: every system side by side in one run, per query style.
+
+Systems share one index of the 14,913 English offers (embeddings cached by content hash under
+benchmarks/.cache, so only the first run embeds the corpus) and see `need_vi` only.
+"""
+
+import argparse
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from tqdm import tqdm
+
+from benchmarks.devset import SHARED, DevQuery, load_corpus, load_qrels, load_queries
+from benchmarks.metrics import RetrievalEvaluator
+from benchmarks.report import markdown_table, write_result
+from embeddings.cache import EmbeddingCache
+from embeddings.e5 import E5Embedder
+from matcher.config import REPO_ROOT
+from matcher.fusion import top_k
+from matcher.indexing import SearchIndex
+from matcher.lexical import english_tokens
+from matcher.lexicon import Lexicon
+from matcher.matching import DEFAULT_WEIGHTS, confidence, retrieve
+from matcher.query import Query, QueryBuilder
+from matcher.runtime import default_restorer, embedding_text
+
+CACHE = REPO_ROOT / "benchmarks" / ".cache" / "embeddings.sqlite"
+STYLES = ("full", "short", "no_diacritics")
+Ranker = Callable[[DevQuery], tuple[list[int], float]]
+
+
+def build_index(shared: Path = SHARED) -> tuple[SearchIndex, list[str]]:
+    """The offers indexed through the engine's own pipeline."""
+    docs, names = load_corpus(shared)
+    index = SearchIndex(E5Embedder(), EmbeddingCache(CACHE), None, embedding_text(None))
+    with tqdm(total=len(docs), desc="indexing corpus", unit="doc") as bar:
+        index.upsert_documents(index.dossiers, docs, bar.update)
+    return index, names
+
+
+def systems(index: SearchIndex, lexicon: Lexicon,
+            weights: dict[str, float] | None = None) -> dict[str, Ranker]:
+    """Baselines and each stage of the engine, as functions from a query to ranked ids."""
+    restore = default_restorer()
+    plain = QueryBuilder(Lexicon([]), restore=None)
+    restoring = QueryBuilder(Lexicon([]), restore=restore)
+    full = QueryBuilder(lexicon, restore=restore)
+    collection = index.dossiers
+
+    def run(builder: QueryBuilder, channel_weights: dict[str, float]) -> Ranker:
+        def rank(q: DevQuery) -> tuple[list[int], float]:
+            query: Query = builder.build(q.text)
+            found = retrieve(index, collection, query, 100, weights=channel_weights)
+            return [c.id for c in found], confidence(found)
+        return rank
+
+    def bm25_as_typed(q: DevQuery) -> tuple[list[int], float]:
+        scores = collection.channels()["en"].scores(english_tokens(q.text))
+        return [i for i, _ in top_k(scores, 100)], 0.0
+
+    return {
+        "BM25, need as typed": bm25_as_typed,
+        "dense e5": run(plain, {"dense": 1.0}),
+        "dense e5 + diacritics restored": run(restoring, {"dense": 1.0}),
+        "BM25 on lexicon translation": run(full, {"lex_en": 1.0}),
+        "hybrid (engine)": run(full, weights or DEFAULT_WEIGHTS),
+    }
+
+
+def evaluate(rankers: dict[str, Ranker], queries: list[DevQuery],
+             qrels: dict[str, dict[str, int]], names: list[str]) -> dict[str, dict]:
+    """Every metric overall and per style, plus no-match accuracy and latency, per system."""
+    evaluator = RetrievalEvaluator(qrels)
+    results: dict[str, dict] = {}
+    for system, rank in rankers.items():
+        run: dict[str, list[str]] = {}
+        scores: dict[str, float] = {}
+        started = time.perf_counter()
+        for q in queries:
+            ids, conf = rank(q)
+            run[q.qid] = [names[i] for i in ids]
+            scores[q.qid] = conf
+        elapsed = (time.perf_counter() - started) / len(queries)
+        entry = {"overall": evaluator(run), "ms_per_query": round(1000 * elapsed, 1)}
+        for style in STYLES:
+            entry[style] = evaluator(run, [q.qid for q in queries if q.style == style])
+        entry["confidence"] = scores
+        results[system] = entry
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--shared", type=Path, default=SHARED)
+    parser.add_argument("--split", default="dev")
+    args = parser.parse_args()
+    index, names = build_index(args.shared)
+    lexicon = Lexicon.load(REPO_ROOT / "seed_data" / "lexicon")
+    queries = load_queries(args.shared, args.split)
+    results = evaluate(systems(index, lexicon), queries, load_qrels(args.shared, args.split),
+                       names)
+    rows = []
+    for system, entry in results.items():
+        o = entry["overall"]
+        rows.append([system, o["ndcg@10"], o["recall@50"], o["mrr@10"], o["unjudged@10"],
+                     *(entry[s].get("ndcg@10", 0.0) for s in STYLES), entry["ms_per_query"]])
+    header = ["system", "nDCG@10", "R@50", "MRR@10", "unjudged@10", "nDCG full", "nDCG short",
+              "nDCG no-diacritics", "ms/query"]
+    table = markdown_table(header, rows)
+    print(table)
+    write_result("quality", {"split": args.split, "lexicon_entries": len(lexicon),
+                             "results": {k: {kk: vv for kk, vv in v.items() if kk != "confidence"}
+                                         for k, v in results.items()}}, table)
+
+
+if __name__ == "__main__":
+    main()

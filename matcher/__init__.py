@@ -1,0 +1,1 @@
+"""KetNoi's domain: data model, priority sectors, retrieval, scoring and explanations."""

@@ -1,0 +1,61 @@
+"""One settings object for KetNoi, read from `KETNOI_*` environment variables or `.env`."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+class Settings(BaseSettings):
+    """Every setting KetNoi reads; each is documented in the README."""
+
+    model_config = SettingsConfigDict(env_prefix="KETNOI_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(
+        Path("data"),
+        description="Directory for the SQLite database, the FAISS index and the embedding cache.",
+    )
+    database_url: str | None = Field(
+        None,
+        description="SQLAlchemy URL of the database; default: SQLite file `ketnoi.db` in data_dir. "
+        "Use postgresql+psycopg://… for multi-user deployments.",
+    )
+    seed_dir: Path = Field(
+        REPO_ROOT / "seed_data", description="Directory the seed data is loaded from."
+    )
+    embedder: str = Field(
+        "e5",
+        description="Embedding backend: `e5` (bundled multilingual-e5-small, offline) or "
+        "`sbert:<model name or local path>` (sentence-transformers).",
+    )
+    exact_index_max: int = Field(
+        50_000,
+        description="Up to this many vectors the FAISS index is exact (flat); above it, IVF.",
+    )
+    ivf_nprobe: int = Field(32, description="Inverted lists probed per query by the IVF index.")
+    restore_diacritics: bool = Field(
+        True, description="Restore diacritics of Vietnamese typed without accents before matching."
+    )
+    min_confidence: float = Field(
+        0.5,
+        description="Confidence below which a match list is flagged `no confident match` "
+        "(calibrated on the seed needs; see benchmarks/README.md).",
+    )
+    host: str = Field("127.0.0.1", description="Address `ketnoi serve` binds to.")
+    port: int = Field(8000, description="Port `ketnoi serve` listens on.")
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL, defaulting to the SQLite file inside the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'ketnoi.db'}"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()

@@ -1,0 +1,225 @@
+"""Import dossiers, enterprises and needs from CSV, JSON Lines or XLSX: all or nothing per file.
+
+Every row is validated first; if any row fails, nothing is written and the error lists each bad
+row and field. Rows are keyed (dossiers and needs by `ref`, enterprises by `tax_code`), so an
+import can update records it created before (`upsert`) instead of failing on duplicates.
+"""
+
+import csv
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from sqlmodel import Session, SQLModel, select
+
+from matcher.models import (
+    Dossier,
+    DossierCreate,
+    Enterprise,
+    EnterpriseCreate,
+    Jurisdiction,
+    Need,
+    NeedCreate,
+)
+from matcher.models.fields import utcnow
+from matcher.sectors import SectorCatalog
+
+KINDS = ("dossiers", "enterprises", "needs")
+_LIST_FIELDS = {"sector_codes", "keywords", "transfer_modes", "preferred_countries",
+                "preferred_modes"}
+
+
+@dataclass
+class RowError:
+    row: int  # 1-based data row (the header of a CSV/XLSX is row 0)
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}, field '{self.field}': {self.message}"
+
+
+class ImportFailed(ValueError):
+    """The file was rejected; `errors` names every bad row and field. Nothing was written."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        self.errors = errors
+        shown = "\n".join(str(e) for e in errors[:50])
+        more = f"\n… and {len(errors) - 50} more" if len(errors) > 50 else ""
+        super().__init__(f"{len(errors)} error(s); nothing imported:\n{shown}{more}")
+
+
+@dataclass
+class ImportReport:
+    created: list[int] = field(default_factory=list)
+    updated: list[int] = field(default_factory=list)
+
+
+def read_rows(path: Path) -> list[dict[str, Any]]:
+    """Rows of a .csv, .jsonl/.ndjson, .json (a list) or .xlsx file as dictionaries."""
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".csv":
+            with path.open(encoding="utf-8-sig", newline="") as handle:
+                return [dict(row) for row in csv.DictReader(handle)]
+        if suffix in (".jsonl", ".ndjson"):
+            rows = []
+            for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
+                if line.strip():
+                    try:
+                        rows.append(json.loads(line))
+                    except json.JSONDecodeError as exc:
+                        raise ImportFailed([RowError(number, "-", f"invalid JSON: {exc}")]) from exc
+            return rows
+        if suffix == ".json":
+            data = json.loads(path.read_text("utf-8"))
+            if not isinstance(data, list):
+                raise ImportFailed([RowError(0, "-", "a .json file must hold a list of objects")])
+            return data
+        if suffix == ".xlsx":
+            return _xlsx_rows(path)
+    except UnicodeDecodeError as exc:
+        raise ImportFailed([RowError(0, "-", f"file is not UTF-8 text: {exc}")]) from exc
+    raise ImportFailed([RowError(0, "-", f"unsupported file type '{suffix}': "
+                                         "use .csv, .jsonl, .json or .xlsx")])
+
+
+def _xlsx_rows(path: Path) -> list[dict[str, Any]]:
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(path, read_only=True, data_only=True).active
+    rows = sheet.iter_rows(values_only=True)
+    header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
+    return [
+        {h: v for h, v in zip(header, values, strict=False) if h}
+        for values in rows
+        if any(v not in (None, "") for v in values)
+    ]
+
+
+def _clean(row: dict[str, Any]) -> dict[str, Any]:
+    """Blank cells become absent; list fields given as text become lists."""
+    out: dict[str, Any] = {}
+    for key, value in row.items():
+        if key is None or value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        if key in _LIST_FIELDS and isinstance(value, str):
+            text = value.strip()
+            value = json.loads(text) if text.startswith("[") else [
+                part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
+        out[key] = value
+    return out
+
+
+def _errors(row_no: int, exc: ValidationError) -> list[RowError]:
+    return [RowError(row_no, ".".join(str(p) for p in err["loc"]) or "-", err["msg"])
+            for err in exc.errors()]
+
+
+def import_records(session: Session, kind: str, rows: list[dict[str, Any]],
+                   upsert: bool = False) -> ImportReport:
+    """Validate all rows, then write them in the caller's transaction (the caller commits)."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind '{kind}': use one of {', '.join(KINDS)}")
+    catalog = SectorCatalog.from_session(session)
+    jurisdictions = {j.code for j in session.exec(select(Jurisdiction)).all()}
+    schema, table, key = {
+        "dossiers": (DossierCreate, Dossier, "ref"),
+        "enterprises": (EnterpriseCreate, Enterprise, "tax_code"),
+        "needs": (NeedCreate, Need, "ref"),
+    }[kind]
+    errors: list[RowError] = []
+    valid: list[tuple[int, BaseModel]] = []
+    seen_keys: dict[str, int] = {}
+    for row_no, raw in enumerate(rows, start=1):
+        if not isinstance(raw, dict):
+            errors.append(RowError(row_no, "-", "row is not an object"))
+            continue
+        try:
+            record = schema.model_validate(_clean(raw))
+        except ValidationError as exc:
+            errors.extend(_errors(row_no, exc))
+            continue
+        errors.extend(_check_refs(row_no, record, catalog, jurisdictions, session))
+        record_key = getattr(record, key)
+        if record_key:
+            if record_key in seen_keys:
+                errors.append(RowError(row_no, key, f"'{record_key}' repeats row "
+                                                    f"{seen_keys[record_key]}"))
+            seen_keys[record_key] = row_no
+        valid.append((row_no, record))
+    existing = _existing(session, table, key, list(seen_keys))
+    if not upsert:
+        errors.extend(RowError(seen_keys[k], key, f"'{k}' already exists") for k in existing)
+    if errors:
+        raise ImportFailed(sorted(errors, key=lambda e: e.row))
+    report = ImportReport()
+    for _, record in valid:
+        data = record.model_dump(exclude={"enterprise_tax_code"})
+        if kind == "needs":
+            data["enterprise_id"] = _enterprise_id(session, record)
+        current = existing.get(getattr(record, key))
+        if current is not None:
+            current.sqlmodel_update(data)
+            current.updated_at = utcnow()
+            session.add(current)
+            report.updated.append(current)
+        else:
+            obj = table.model_validate(data)
+            session.add(obj)
+            report.created.append(obj)
+    session.flush()
+    report.created = [o.id for o in report.created]  # type: ignore[union-attr]
+    report.updated = [o.id for o in report.updated]  # type: ignore[union-attr]
+    return report
+
+
+def _existing(session: Session, table: type[SQLModel], key: str, keys: list[str]) -> dict:
+    if not keys:
+        return {}
+    column = getattr(table, key)
+    found = {}
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        for obj in session.exec(select(table).where(column.in_(chunk))).all():  # type: ignore[attr-defined]
+            found[getattr(obj, key)] = obj
+    return found
+
+
+def _enterprise_id(session: Session, record: NeedCreate) -> int | None:
+    if record.enterprise_id is not None:
+        return record.enterprise_id
+    enterprise = session.exec(
+        select(Enterprise).where(Enterprise.tax_code == record.enterprise_tax_code)
+    ).first()
+    return enterprise.id if enterprise else None
+
+
+def _check_refs(row_no: int, record: BaseModel, catalog: SectorCatalog, jurisdictions: set[str],
+                session: Session) -> list[RowError]:
+    """References to other records: sector codes, jurisdiction, enterprise of a need."""
+    errors = []
+    unknown = catalog.unknown(list(getattr(record, "sector_codes", []) or []))
+    if unknown:
+        errors.append(RowError(row_no, "sector_codes", f"unknown sector code(s) {unknown}"))
+    if isinstance(record, EnterpriseCreate):
+        if record.jurisdiction not in jurisdictions:
+            errors.append(RowError(row_no, "jurisdiction",
+                                   f"unknown jurisdiction '{record.jurisdiction}'"))
+        if record.main_sector and catalog.unknown([record.main_sector]):
+            errors.append(RowError(row_no, "main_sector",
+                                   f"unknown sector code '{record.main_sector}'"))
+    if isinstance(record, NeedCreate):
+        if record.enterprise_id is None and not record.enterprise_tax_code:
+            errors.append(RowError(row_no, "enterprise_tax_code",
+                                   "give enterprise_id or enterprise_tax_code"))
+        elif record.enterprise_id is not None:
+            if session.get(Enterprise, record.enterprise_id) is None:
+                errors.append(RowError(row_no, "enterprise_id",
+                                       f"no enterprise with id {record.enterprise_id}"))
+        elif _enterprise_id(session, record) is None:
+            errors.append(RowError(row_no, "enterprise_tax_code",
+                                   f"no enterprise with tax code '{record.enterprise_tax_code}'"))
+    return errors

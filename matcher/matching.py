@@ -1,0 +1,79 @@
+"""Hybrid retrieval: dense (FAISS) and lexical (BM25 per language) channels, fused, filtered."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from matcher.fusion import normalize_max, normalize_minmax, top_k, weighted_sum
+from matcher.indexing import Collection, SearchIndex
+from matcher.query import Query
+
+# Channel weights; measured on the dev split (benchmarks/README.md).
+DEFAULT_WEIGHTS = {"dense": 1.0, "lex_en": 0.5, "lex_vi": 0.5}
+POOL = 200  # candidates each channel contributes before fusion
+
+
+@dataclass
+class Candidate:
+    """A retrieved record with its raw and normalised channel scores and fused score."""
+
+    id: int
+    score: float
+    cosine: float | None = None
+    channels: dict[str, float] = field(default_factory=dict)
+
+
+def confidence(candidates: list[Candidate]) -> float:
+    """How sure the best suggestion is: the highest raw cosine among the top three.
+
+    e5 cosines bunch together, so this is compared with a threshold calibrated on labelled needs
+    rather than read as a probability.
+    """
+    return max((c.cosine or 0.0 for c in candidates[:3]), default=0.0)
+
+
+def retrieve(index: SearchIndex, collection: Collection, query: Query, k: int,
+             allowed: Callable[[int], bool] | None = None,
+             weights: dict[str, float] | None = None) -> list[Candidate]:
+    """The k best records of `collection` for `query`, among those `allowed` accepts.
+
+    Channels: `dense` (the query text embedded), `dense_en` (its lexicon translation embedded),
+    `lex_en` (BM25 over non-Vietnamese documents) and `lex_vi` (BM25 over Vietnamese ones).
+    A channel with no weight is not computed.
+    """
+    weights = weights or DEFAULT_WEIGHTS
+    allowed_ids = None
+    if allowed is not None:
+        allowed_ids = {i for i in collection.docs if allowed(i)}
+        if not allowed_ids:
+            return []
+    pool = max(POOL, k)
+
+    def dense(text: str) -> tuple[np.ndarray, dict[int, float]]:
+        vector = index.cache.embed(index.embedder, [text], is_query=True)[0]
+        return vector, {h.id: h.score for h in collection.vectors.search(vector, pool, allowed_ids)}
+
+    vector, cosines = dense(query.text)
+    raw: dict[str, dict[int, float]] = {"dense": dict(cosines)}
+    if weights.get("dense_en") and query.en_text:
+        raw["dense_en"] = dense(query.en_text)[1]
+    lexical = collection.channels()
+    if weights.get("lex_vi"):
+        raw["lex_vi"] = lexical["vi"].scores(query.vi_tokens)
+    if weights.get("lex_en"):
+        raw["lex_en"] = lexical["en"].scores(query.en_tokens)
+    if allowed_ids is not None:
+        raw = {name: {i: s for i, s in scores.items() if i in allowed_ids}
+               for name, scores in raw.items()}
+    normalised = {
+        name: normalize_minmax(scores) if name.startswith("dense")
+        else normalize_max(dict(top_k(scores, pool)))
+        for name, scores in raw.items()
+    }
+    best = top_k(weighted_sum(normalised, weights), k)
+    cosines.update(collection.vectors.scores_for(vector, [i for i, _ in best if i not in cosines]))
+    return [
+        Candidate(i, s, cosines.get(i), {name: ch.get(i, 0.0) for name, ch in normalised.items()})
+        for i, s in best
+    ]

@@ -1,0 +1,46 @@
+"""Reusable field helpers for the data model: JSON list columns, timestamps, code checks."""
+
+from datetime import UTC, datetime
+
+import pycountry
+from sqlalchemy import JSON, Column
+from sqlmodel import Field
+
+
+def json_list(description: str = "") -> list:
+    """A list field stored as one JSON column."""
+    return Field(default_factory=list, sa_column=Column(JSON, nullable=False),
+                 description=description)
+
+
+def utcnow() -> datetime:
+    """Timezone-aware now, for created/updated timestamps."""
+    return datetime.now(UTC)
+
+
+def check_country(code: str) -> str:
+    """Return an ISO 3166-1 alpha-2 code upper-cased, or raise ValueError naming it."""
+    code = code.strip().upper()
+    if len(code) != 2 or pycountry.countries.get(alpha_2=code) is None:
+        raise ValueError(f"'{code}' is not an ISO 3166-1 alpha-2 country code")
+    return code
+
+
+def check_currency(code: str) -> str:
+    """Return an ISO 4217 currency code upper-cased, or raise ValueError naming it."""
+    code = code.strip().upper()
+    if pycountry.currencies.get(alpha_3=code) is None:
+        raise ValueError(f"'{code}' is not an ISO 4217 currency code")
+    return code
+
+
+def check_transfer_modes(modes: list[str]) -> list[str]:
+    """Return the modes if each is a known transfer mode, or raise ValueError naming it."""
+    from matcher.models.enums import TransferMode
+
+    known = {m.value for m in TransferMode}
+    for mode in modes:
+        if mode not in known:
+            raise ValueError(f"unknown transfer mode '{mode}': "
+                             f"use one of {', '.join(sorted(known))}")
+    return list(modes)

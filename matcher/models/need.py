@@ -1,0 +1,88 @@
+"""Technology needs (nhu cầu công nghệ) that enterprises submit."""
+
+from datetime import datetime
+
+from pydantic import field_validator, model_validator
+from sqlmodel import Field, SQLModel
+
+from matcher.models.enums import Confidentiality, NeedStatus
+from matcher.models.fields import check_country, check_transfer_modes, json_list, utcnow
+
+
+class NeedBase(SQLModel):
+    ref: str | None = Field(
+        None, max_length=64, unique=True, index=True, description="External reference, unique."
+    )
+    title: str = Field("", max_length=300)
+    problem: str = Field(min_length=3, max_length=10_000, description="The problem, free text.")
+    desired_result: str = Field("", max_length=5_000)
+    language: str = Field("vi", min_length=2, max_length=3)
+    sector_codes: list[str] = json_list("Priority-sector codes of the enterprise's jurisdiction.")
+    budget_min_vnd: float | None = Field(None, ge=0)
+    budget_max_vnd: float | None = Field(None, ge=0)
+    timeline_months: int | None = Field(None, ge=0, le=240)
+    preferred_countries: list[str] = json_list("ISO 3166-1 alpha-2 codes.")
+    preferred_modes: list[str] = json_list("Transfer modes wanted (see TransferMode).")
+    confidentiality: Confidentiality = Confidentiality.public
+    status: NeedStatus = NeedStatus.open
+
+    @field_validator("preferred_countries")
+    @classmethod
+    def _countries(cls, value: list[str]) -> list[str]:
+        return [check_country(code) for code in value]
+
+    @field_validator("preferred_modes")
+    @classmethod
+    def _modes(cls, value: list[str]) -> list[str]:
+        return check_transfer_modes(value)
+
+    @model_validator(mode="after")
+    def _budget(self) -> "NeedBase":
+        low, high = self.budget_min_vnd, self.budget_max_vnd
+        if low is not None and high is not None and low > high:
+            raise ValueError("budget_min_vnd must not exceed budget_max_vnd")
+        return self
+
+
+class Need(NeedBase, table=True):
+    """A need stored in the database; the source of truth for the needs index."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    enterprise_id: int = Field(foreign_key="enterprise.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class NeedCreate(NeedBase):
+    enterprise_id: int | None = Field(None, description="The enterprise; or give its tax code.")
+    enterprise_tax_code: str | None = Field(None, description="Alternative to enterprise_id.")
+
+
+class NeedUpdate(SQLModel):
+    """Partial update: only the fields sent are changed."""
+
+    ref: str | None = None
+    title: str | None = Field(None, max_length=300)
+    problem: str | None = Field(None, min_length=3, max_length=10_000)
+    desired_result: str | None = Field(None, max_length=5_000)
+    language: str | None = None
+    sector_codes: list[str] | None = None
+    budget_min_vnd: float | None = Field(None, ge=0)
+    budget_max_vnd: float | None = Field(None, ge=0)
+    timeline_months: int | None = Field(None, ge=0, le=240)
+    preferred_countries: list[str] | None = None
+    preferred_modes: list[str] | None = None
+    confidentiality: Confidentiality | None = None
+    status: NeedStatus | None = None
+
+
+class NeedPublic(NeedBase):
+    id: int
+    enterprise_id: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class NeedsPublic(SQLModel):
+    data: list[NeedPublic]
+    count: int

@@ -1,0 +1,92 @@
+"""The `ketnoi` CLI on a temporary data directory and a small seed."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from api.cli import app
+from matcher.config import get_settings
+from tests.conftest import SEED
+from tests.factories import dossier_payload
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch) -> Path:
+    seed = tmp_path / "seed"
+    (seed / "dossiers").mkdir(parents=True)
+    shutil.copy(SEED / "sectors.json", seed)
+    shutil.copy(SEED / "exchange_rates.json", seed)
+    shutil.copytree(SEED / "lexicon", seed / "lexicon")
+    rows = [dossier_payload(ref="D-1", title="Heat-pump dryer for lychee"),
+            dossier_payload(ref="D-2", title="Swine wastewater digester",
+                            summary="Biogas from piggery effluent.", sector_codes=["VN-07"])]
+    (seed / "dossiers" / "a.jsonl").write_text("\n".join(json.dumps(r) for r in rows), "utf-8")
+    monkeypatch.setenv("KETNOI_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("KETNOI_SEED_DIR", str(seed))
+    get_settings.cache_clear()
+    yield tmp_path
+    get_settings.cache_clear()
+
+
+def test_init_loads_seed_and_builds_index(env: Path):
+    result = runner.invoke(app, ["init"])
+    assert result.exit_code == 0, result.output
+    assert "2 dossiers" in result.output
+    assert "index: 2 dossiers, 0 needs (built anew)" in result.output
+    assert (env / "data" / "ketnoi.db").exists()
+    assert (env / "data" / "index" / "dossiers.faiss").exists()
+    again = runner.invoke(app, ["init"])
+    assert "index: 2 dossiers, 0 needs" in again.output
+    assert "built anew" not in again.output
+
+
+def test_import_with_a_bad_row_writes_nothing(env: Path):
+    runner.invoke(app, ["init"])
+    bad = env / "bad.jsonl"
+    bad.write_text(json.dumps(dossier_payload(ref="D-3")) + "\n"
+                   + json.dumps(dossier_payload(ref="D-4", trl=12)), "utf-8")
+    result = runner.invoke(app, ["import", "dossiers", str(bad)])
+    assert result.exit_code == 1
+    assert "row 2, field 'trl'" in result.output
+    assert "nothing imported" in result.output
+    verify = runner.invoke(app, ["index", "verify"])
+    assert verify.exit_code == 0
+    assert "dossiers: 0 missing, 0 stale, 0 extra" in verify.output
+
+
+def test_import_then_search_and_verify(env: Path):
+    runner.invoke(app, ["init"])
+    good = env / "good.jsonl"
+    good.write_text(json.dumps(dossier_payload(ref="D-5", title="Injection mould making",
+                                               sector_codes=["VN-02"])), "utf-8")
+    result = runner.invoke(app, ["import", "dossiers", str(good)])
+    assert result.exit_code == 0, result.output
+    assert "1 created, 0 updated" in result.output
+    search = runner.invoke(app, ["search", "xử lý nước thải chăn nuôi lợn", "--json"])
+    assert search.exit_code == 0, search.output
+    body = json.loads(search.output[search.output.index("{"):])
+    assert body["data"][0]["title"] == "Swine wastewater digester"
+
+
+def test_verify_reports_drift_and_rebuild_repairs_it(env: Path):
+    runner.invoke(app, ["init"])
+    (env / "data" / "index" / "dossiers.faiss").unlink()
+    (env / "data" / "index" / "dossiers.json").unlink()
+    drift = runner.invoke(app, ["index", "verify"])
+    assert drift.exit_code == 1
+    assert "dossiers: 2 missing" in drift.output
+    assert runner.invoke(app, ["index", "rebuild"]).exit_code == 0
+    assert runner.invoke(app, ["index", "verify"]).exit_code == 0
+
+
+def test_import_rejects_unknown_kind(env: Path):
+    path = env / "x.csv"
+    path.write_text("a\n1\n", "utf-8")
+    result = runner.invoke(app, ["import", "patents", str(path)])
+    assert result.exit_code == 2
+    assert "use one of dossiers, enterprises, needs" in result.output

@@ -1,0 +1,55 @@
+"""Shared fixtures: the real bundled e5 model (once per session), a fresh in-memory database
+and runtime per test, and an API client on top of them."""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.pool import StaticPool
+from sqlmodel import Session
+
+from embeddings.e5 import E5Embedder
+from matcher.config import REPO_ROOT, Settings
+from matcher.db import make_engine
+from matcher.runtime import Runtime, build_runtime
+from matcher.seed import load_sectors
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+SEED = REPO_ROOT / "seed_data"
+
+
+@pytest.fixture(scope="session")
+def e5() -> E5Embedder:
+    return E5Embedder()
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path / "data", seed_dir=SEED, _env_file=None)
+
+
+@pytest.fixture
+def runtime(settings: Settings, e5: E5Embedder) -> Runtime:
+    """A runtime on in-memory SQLite (StaticPool) with the sector taxonomies loaded."""
+    engine = make_engine("sqlite://", poolclass=StaticPool)
+    built = build_runtime(settings, engine=engine, embedder=e5, persist=False)
+    with Session(engine) as session:
+        load_sectors(session, SEED / "sectors.json")
+        session.commit()
+    return built
+
+
+@pytest.fixture
+def session(runtime: Runtime) -> Iterator[Session]:
+    with runtime.session() as s:
+        yield s
+
+
+@pytest.fixture
+def client(runtime: Runtime) -> Iterator[TestClient]:
+    from api.main import create_app
+
+    with TestClient(create_app(runtime)) as test_client:
+        yield test_client
