@@ -8,9 +8,11 @@ from typing import Annotated
 import typer
 from tqdm import tqdm
 
+from api import cli_events, cli_report
 from matcher.config import get_settings
 from matcher.db import session_scope
 from matcher.importer import KINDS, ImportFailed, import_records, read_rows
+from matcher.ledger.seed import seed_ledger
 from matcher.models import Need
 from matcher.runtime import Runtime, build_runtime
 from matcher.seed import load_seed
@@ -21,6 +23,8 @@ index_app = typer.Typer(help="Build, verify or rebuild the search index.", no_ar
 match_app = typer.Typer(help="Suggest matches for a stored record.", no_args_is_help=True)
 app.add_typer(index_app, name="index")
 app.add_typer(match_app, name="match")
+app.add_typer(cli_report.app, name="report")
+app.add_typer(cli_events.app, name="event")
 
 
 def _runtime() -> Runtime:
@@ -52,7 +56,8 @@ def init(seed: Annotated[bool, typer.Option(help="Load seed_data/.")] = True) ->
     if seed:
         with session_scope(runtime.engine) as session:
             report = load_seed(session, settings.seed_dir)
-        typer.echo(f"seed loaded: {report}")
+            history = seed_ledger(session, settings.seed_dir)
+        typer.echo(f"seed loaded: {report}; ledger: {history}")
     _sync(runtime)
 
 

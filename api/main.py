@@ -8,7 +8,18 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
-from api.routes import dossiers, enterprises, needs, search, sectors
+from api.routes import (
+    dossiers,
+    enterprises,
+    events,
+    introductions,
+    ledger,
+    needs,
+    progress,
+    reports,
+    search,
+    sectors,
+)
 from matcher.config import get_settings
 from matcher.runtime import Runtime, build_runtime
 
@@ -33,7 +44,8 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     app = FastAPI(title="KetNoi", version="0.1.0", lifespan=lifespan,
                   description="Technology-transfer matchmaking: Vietnamese needs ↔ foreign "
                               "technology dossiers, within priority sectors, with reasons.")
-    for module in (dossiers, enterprises, needs, sectors, search):
+    for module in (dossiers, enterprises, needs, sectors, search, introductions, ledger, progress,
+                   reports, events):
         app.include_router(module.router)
 
     @app.exception_handler(ValidationError)

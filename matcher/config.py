@@ -40,7 +40,7 @@ class Settings(BaseSettings):
         True, description="Restore diacritics of Vietnamese typed without accents before matching."
     )
     min_confidence: float = Field(
-        0.5,
+        0.853,
         description="Confidence below which a match list is flagged `no confident match` "
         "(calibrated on the seed needs; see benchmarks/README.md).",
     )

@@ -8,7 +8,10 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, create_engine
 
-import matcher.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+# Importing the model modules registers their tables on SQLModel.metadata.
+import matcher.events.models  # noqa: F401
+import matcher.ledger.models  # noqa: F401
+import matcher.models  # noqa: F401
 
 
 def make_engine(url: str, **kwargs) -> Engine:

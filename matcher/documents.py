@@ -32,14 +32,24 @@ def join_fields(*parts: str) -> str:
     return text
 
 
+def dossier_text(dossier: Dossier) -> str:
+    """The text of a dossier that is embedded and searched."""
+    return join_fields(dossier.title, dossier.summary, dossier.description, dossier.advantages,
+                       ", ".join(dossier.keywords))
+
+
+def need_text(need: Need) -> str:
+    """The text of a need that is embedded and searched."""
+    return join_fields(need.title, need.problem, need.desired_result)
+
+
 def dossier_document(dossier: Dossier) -> Document:
     """A dossier as indexed: title, summary, description, advantages and keywords."""
     assert dossier.id is not None
     return Document(
         id=dossier.id,
         title=dossier.title,
-        text=join_fields(dossier.title, dossier.summary, dossier.description, dossier.advantages,
-                   ", ".join(dossier.keywords)),
+        text=dossier_text(dossier),
         language=dossier.language,
         status=str(dossier.status),
         sector_codes=tuple(dossier.sector_codes),
@@ -55,7 +65,7 @@ def need_document(need: Need) -> Document:
     return Document(
         id=need.id,
         title=need.title or need.problem[:80],
-        text=join_fields(need.title, need.problem, need.desired_result),
+        text=need_text(need),
         language=need.language,
         status=str(need.status),
         sector_codes=tuple(need.sector_codes),

@@ -13,7 +13,7 @@ from matcher.lexical import english_tokens, vietnamese_tokens
 from matcher.lexicon import Lexicon, Translation
 from matcher.vietnamese import has_diacritics, is_syllable, looks_unaccented, tokenize
 
-_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9-]*")
+_WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
 
 
 @dataclass
@@ -36,8 +36,9 @@ def detect_language(text: str) -> str:
 
 
 def _foreign_words(text: str) -> list[str]:
-    """Latin words in Vietnamese text that are not Vietnamese syllables (PLC, lithium, biogas)."""
-    return [w for w in _LATIN_WORD.findall(text) if not is_syllable(w.lower())]
+    """Words in Vietnamese text that are not Vietnamese syllables (PLC, lithium, biogas)."""
+    return [w for w in _WORD.findall(text)
+            if w.isascii() and w[0].isalpha() and not is_syllable(w.lower())]
 
 
 class QueryBuilder:

@@ -7,7 +7,7 @@ from datetime import date
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
-from matcher.documents import Document, dossier_document, need_document
+from matcher.documents import Document, dossier_text, need_text
 from matcher.explain import explain
 from matcher.feasibility import ExchangeRates, Feasibility, assess
 from matcher.indexing import Collection, SearchIndex
@@ -63,6 +63,7 @@ class DossierFilters:
     min_trl: int | None = None
     transfer_mode: str | None = None
     include_inactive: bool = False
+    dossier_ids: frozenset[int] | None = None  # only these (e.g. an event's exhibitors)
 
 
 class MatchService:
@@ -86,14 +87,14 @@ class MatchService:
     def for_need(self, session: Session, need: Need, filters: DossierFilters,
                  limit: int = 10) -> MatchList:
         """Dossiers for a stored need, with feasibility against its enterprise and budget."""
-        query = self.queries.build(need_document(need).text, need.language)
+        query = self.queries.build(need_text(need), need.language)
         enterprise = session.get(Enterprise, need.enterprise_id)
         return self._dossiers_for(session, query, need.sector_codes, filters, enterprise, need,
                                   limit)
 
     def for_dossier(self, session: Session, dossier: Dossier, limit: int = 10) -> MatchList:
         """Open needs a stored dossier could answer, with feasibility per enterprise."""
-        query = self.queries.build(dossier_document(dossier).text, dossier.language)
+        query = self.queries.build(dossier_text(dossier), dossier.language)
         catalog = SectorCatalog.from_session(session)
         collection = self.index.needs
 
@@ -129,17 +130,19 @@ class MatchService:
                               self.weights)
         total_weight = sum(self.weights.values())
         themes = catalog.themes(sectors)
-        results: list[tuple[float, Suggestion]] = []
+        scored = []
         for cand in candidates:
             doc = collection.docs[cand.id]
             feas = feasibility(cand.id)
             sector = 1.0 if themes & catalog.themes(list(doc.sector_codes)) else 0.0
             score = cand.score / total_weight * feas.score + SECTOR_BONUS * sector
-            results.append((score, _suggestion(cand, doc, kind, score, sector, feas,
-                                               explain(query, doc, sectors, catalog, feas,
-                                                       cand.cosine))))
-        results.sort(key=lambda pair: (-pair[0], pair[1].id))
-        data = [s for _, s in results[:limit]]
+            scored.append((score, cand, doc, feas, sector))
+        scored.sort(key=lambda item: (-item[0], item[1].id))
+        data = [
+            _suggestion(cand, doc, kind, score, sector, feas,
+                        explain(query, doc, sectors, catalog, feas, cand.cosine))
+            for score, cand, doc, feas, sector in scored[:limit]
+        ]
         certainty = confidence(candidates)
         confident = bool(data) and certainty >= self.min_confidence
         return MatchList(
@@ -159,6 +162,8 @@ def _dossier_filter(collection: Collection, catalog: SectorCatalog, filters: Dos
 
     def allowed(i: int) -> bool:
         doc: Document = collection.docs[i]
+        if filters.dossier_ids is not None and i not in filters.dossier_ids:
+            return False
         if not filters.include_inactive and doc.status != "active":
             return False
         doc_themes = catalog.themes(list(doc.sector_codes))

@@ -1,0 +1,42 @@
+"""Annual report downloads: the XLSX workbook and the PNG progress chart."""
+
+from datetime import date
+
+from fastapi import APIRouter, HTTPException, Response
+
+from api.deps import SessionDep
+from matcher.ledger.progress import NoPlan
+from matcher.ledger.report import Annual, annual, chart_png, xlsx_bytes
+
+router = APIRouter(prefix="/reports", tags=["reports"])
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _annual(session: SessionDep, jurisdiction: str, year: int | None) -> Annual:
+    try:
+        return annual(session, jurisdiction, year or date.today().year)
+    except NoPlan as exc:
+        raise HTTPException(404, str(exc)) from exc
+
+
+def _download(body: bytes, media_type: str, name: str) -> Response:
+    return Response(body, media_type=media_type,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@router.get("/annual.xlsx", response_class=Response)
+def read_annual_xlsx(session: SessionDep, jurisdiction: str,
+                     year: int | None = None) -> Response:
+    """The annual report workbook (summary, introductions, transfers, trainings, by sector);
+    year default this year."""
+    data = _annual(session, jurisdiction, year)
+    return _download(xlsx_bytes(session, data), XLSX,
+                     f"ketnoi-{jurisdiction}-{data.year}.xlsx")
+
+
+@router.get("/annual.png", response_class=Response)
+def read_annual_png(session: SessionDep, jurisdiction: str,
+                    year: int | None = None) -> Response:
+    """The chart of cumulative progress against the targets, labelled in Vietnamese."""
+    data = _annual(session, jurisdiction, year)
+    return _download(chart_png(data), "image/png", f"ketnoi-{jurisdiction}-{data.year}.png")

@@ -1,0 +1,104 @@
+"""Seed-needs benchmark: match quality on the labelled seed needs, fusion variants side by side,
+and the `no confident match` threshold calibrated on the needs nothing in the seed satisfies."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy.pool import StaticPool
+from sqlmodel import Session, select
+from tqdm import tqdm
+
+from benchmarks.metrics import RetrievalEvaluator
+from benchmarks.report import markdown_table, write_result
+from embeddings.cache import EmbeddingCache
+from embeddings.e5 import E5Embedder
+from matcher.config import REPO_ROOT, Settings
+from matcher.db import make_engine
+from matcher.matching import DEFAULT_WEIGHTS
+from matcher.models import Dossier, Enterprise, Need
+from matcher.runtime import Runtime, build_runtime
+from matcher.seed import load_seed
+from matcher.suggestions import DossierFilters
+
+SEED = REPO_ROOT / "seed_data"
+CACHE = REPO_ROOT / "benchmarks" / ".cache" / "embeddings.sqlite"
+VARIANTS = {
+    "dense only": {"dense": 1.0},
+    "lexical only (lexicon + Vietnamese BM25)": {"lex_en": 1.0, "lex_vi": 1.0},
+    "engine weights": DEFAULT_WEIGHTS,
+}
+
+
+def seeded_runtime(cache_path: Path | None = CACHE) -> Runtime:
+    """The whole seed in an in-memory database, indexed (embeddings cached at `cache_path`)."""
+    engine = make_engine("sqlite://", poolclass=StaticPool)
+    settings = Settings(seed_dir=SEED, _env_file=None)
+    runtime = build_runtime(settings, engine=engine, embedder=E5Embedder(), persist=False)
+    runtime.index.cache = EmbeddingCache(cache_path)
+    with Session(engine) as session:
+        load_seed(session, SEED)
+        session.commit()
+        with tqdm(total=runtime.index.pending(session), desc="indexing seed") as bar:
+            runtime.index.repair(session, bar.update)
+    return runtime
+
+
+def load_labels(path: Path = SEED / "labels.jsonl") -> dict[str, dict[str, int]]:
+    rows = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+    return {row["need"]: row["relevant"] for row in rows}
+
+
+def best_threshold(scores: list[float], has_match: list[bool]) -> tuple[float, float]:
+    """The cut (midpoint between neighbouring scores) that classifies match/no-match best."""
+    values = sorted(set(scores))
+    cuts = [values[0] - 1e-6] + [(a + b) / 2 for a, b in zip(values, values[1:], strict=False)]
+    best = (0.0, cuts[0])
+    for cut in cuts:
+        correct = sum((s >= cut) == m for s, m in zip(scores, has_match, strict=True))
+        best = max(best, (correct / len(scores), cut))
+    return best[1], best[0]
+
+
+def main() -> None:
+    runtime = seeded_runtime()
+    labels = load_labels()
+    evaluator = RetrievalEvaluator({k: v or {"-": 0} for k, v in labels.items()})
+    rows, results = [], {}
+    with runtime.session() as session:
+        refs = {d.id: d.ref for d in session.exec(select(Dossier)).all()}
+        needs = [n for n in session.exec(select(Need)).all() if n.ref in labels]
+        for name, weights in VARIANTS.items():
+            runtime.matches.weights = weights
+            run, confidences = {}, {}
+            for need in needs:
+                enterprise = session.get(Enterprise, need.enterprise_id)
+                jurisdiction = enterprise.jurisdiction if enterprise else None
+                filters = DossierFilters(jurisdiction=jurisdiction)
+                found = runtime.matches.for_need(session, need, filters, 50)
+                run[need.ref] = [refs[s.id] for s in found.data]
+                confidences[need.ref] = found.confidence
+            scores = evaluator(run)
+            results[name] = {"metrics": scores, "confidence": confidences}
+            rows.append([name, scores["ndcg@10"], scores["recall@50"], scores["mrr@10"]])
+        runtime.matches.weights = DEFAULT_WEIGHTS
+    confidences = results["engine weights"]["confidence"]
+    refs_order = list(confidences)
+    has_match = [bool(labels[r]) for r in refs_order]
+    cut, accuracy = best_threshold([confidences[r] for r in refs_order], has_match)
+    no_match = [confidences[r] for r, m in zip(refs_order, has_match, strict=True) if not m]
+    matched = [confidences[r] for r, m in zip(refs_order, has_match, strict=True) if m]
+    table = markdown_table(["fusion (seed needs)", "nDCG@10", "R@50", "MRR@10"], rows)
+    table += (f"\n\nno-match calibration: {len(no_match)} needs without a match, "
+              f"{len(matched)} with; confidence median {np.median(no_match):.3f} vs "
+              f"{np.median(matched):.3f}; best threshold {cut:.3f} classifies "
+              f"{accuracy:.1%} of the needs right")
+    print(table)
+    write_result("calibration", {"variants": {k: v["metrics"] for k, v in results.items()},
+                                 "threshold": cut, "threshold_accuracy": accuracy,
+                                 "confidence_no_match": no_match,
+                                 "confidence_match": matched}, table)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Techmart / Techdemo events: participants, optimal B2B pairing, schedules, agendas, outcomes."""

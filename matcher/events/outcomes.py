@@ -1,0 +1,138 @@
+"""Meeting outcomes: held or no-show, the rating right after, the six-month follow-up, and
+the hand-over of held meetings to the introductions ledger (giới thiệu) when it exists.
+
+The ledger (`matcher.ledger`, issue 3) is imported lazily so events work without it. For a
+held meeting whose supplier shows a foreign dossier (origin outside Vietnam), the hook calls
+`matcher.ledger.record_introduction(session, dossier_id=..., enterprise_id=..., need_id=...,
+channel="event", note=..., on=<meeting date>)` and stores the introduction's id on the meeting;
+if the module or that function is missing the hook does nothing and says so in the log.
+"""
+
+import importlib
+import logging
+from collections import Counter
+from datetime import UTC, datetime
+
+from pydantic import BaseModel
+from sqlmodel import Session
+
+from matcher.events.agenda import slot_times
+from matcher.events.models import (
+    Event,
+    FollowUp,
+    Meeting,
+    MeetingFollowUp,
+    MeetingOutcome,
+    MeetingRating,
+    MeetingStatus,
+    Participant,
+)
+from matcher.events.service import meetings
+from matcher.models import Dossier
+
+log = logging.getLogger(__name__)
+LEDGER_MODULE = "matcher.ledger"
+LEDGER_FUNCTION = "record_introduction"
+
+
+class OutcomeError(ValueError):
+    """An outcome that does not fit the meeting's state."""
+
+
+class OutcomeSummary(BaseModel):
+    meetings: int
+    by_status: dict[str, int]
+    by_rating: dict[str, int]
+    by_follow_up: dict[str, int]
+    introductions: int
+    held_rate: float
+    cooperation_rate: float
+
+
+def _ledger():
+    try:
+        return importlib.import_module(LEDGER_MODULE)
+    except ModuleNotFoundError as exc:
+        if exc.name != LEDGER_MODULE:
+            raise
+        return None
+
+
+def on_meeting_held(session: Session, meeting: Meeting) -> int | None:
+    """Record a held meeting as an introduction (channel `event`) of the supplier's dossier to the
+    enterprise; returns the introduction id, or None when no ledger is installed."""
+    if meeting.introduction_id is not None:
+        return meeting.introduction_id
+    ledger = _ledger()
+    record = getattr(ledger, LEDGER_FUNCTION, None) if ledger else None
+    if record is None:
+        log.info("no introductions ledger (%s.%s); meeting %s not carried over",
+                 LEDGER_MODULE, LEDGER_FUNCTION, meeting.id)
+        return None
+    supplier = session.get(Participant, meeting.supplier_participant_id)
+    enterprise = session.get(Participant, meeting.enterprise_participant_id)
+    dossier = session.get(Dossier, supplier.dossier_id) if supplier and supplier.dossier_id \
+        else None
+    if dossier is None or dossier.origin_country == "VN" or enterprise is None \
+            or enterprise.enterprise_id is None:
+        return None
+    event = session.get(Event, meeting.event_id)
+    on = slot_times(event, meeting.slot)[0].date() if event and meeting.slot else None
+    try:
+        introduction = record(session, dossier_id=dossier.id,
+                              enterprise_id=enterprise.enterprise_id, need_id=enterprise.need_id,
+                              channel="event", on=on,
+                              note=f"B2B meeting {meeting.id} at event {meeting.event_id}")
+    except ValueError as exc:
+        raise OutcomeError(f"the introductions ledger refused meeting {meeting.id}: {exc}") from exc
+    meeting.introduction_id = getattr(introduction, "id", introduction)
+    return meeting.introduction_id
+
+
+def record_outcome(session: Session, meeting: Meeting, outcome: MeetingOutcome) -> Meeting:
+    """Held or no-show and the rating; a held meeting goes to the ledger. The caller commits."""
+    if meeting.slot is None or meeting.status not in (MeetingStatus.scheduled,
+                                                      MeetingStatus.held, MeetingStatus.no_show):
+        raise OutcomeError(f"meeting {meeting.id} is {meeting.status}, not scheduled")
+    rating = outcome.rating
+    if outcome.status == MeetingStatus.no_show:
+        if rating not in (None, MeetingRating.did_not_take_place):
+            raise OutcomeError("a no-show can only be rated 'did_not_take_place'")
+        rating = MeetingRating.did_not_take_place
+    elif rating == MeetingRating.did_not_take_place:
+        raise OutcomeError("a held meeting cannot be rated 'did_not_take_place'")
+    meeting.status, meeting.rating = outcome.status, rating
+    meeting.rated_at = datetime.now(UTC)
+    if outcome.notes:
+        meeting.notes = outcome.notes
+    session.add(meeting)
+    if meeting.status == MeetingStatus.held:
+        on_meeting_held(session, meeting)
+    return meeting
+
+
+def record_follow_up(session: Session, meeting: Meeting, body: MeetingFollowUp) -> Meeting:
+    """The six-month follow-up, for held meetings only. The caller commits."""
+    if meeting.status != MeetingStatus.held:
+        raise OutcomeError(f"meeting {meeting.id} was not held; no follow-up")
+    meeting.follow_up, meeting.follow_up_at = body.follow_up, datetime.now(UTC)
+    session.add(meeting)
+    return meeting
+
+
+def summarise(session: Session, event_id: int) -> OutcomeSummary:
+    """Counts by status, rating and follow-up, and the shares organisers report."""
+    rows = meetings(session, event_id)
+    status = Counter(str(m.status) for m in rows)
+    rating = Counter(str(m.rating) for m in rows if m.rating)
+    follow = Counter(str(m.follow_up) for m in rows if m.follow_up)
+    held = status[MeetingStatus.held]
+    met = held + status[MeetingStatus.no_show]
+    agreed = rating[MeetingRating.cooperation_possible]
+    return OutcomeSummary(
+        meetings=len(rows), by_status=dict(status), by_rating=dict(rating),
+        by_follow_up={k: follow.get(k, 0) for k in FollowUp},
+        introductions=sum(1 for m in rows if m.introduction_id is not None),
+        held_rate=round(held / met, 4) if met else 0.0,
+        cooperation_rate=round(agreed / held, 4) if held else 0.0,
+    )

@@ -1,0 +1,109 @@
+"""Outcomes: held or no-show, ratings, six-month follow-up, and the ledger hook."""
+
+import sys
+from datetime import date
+from types import ModuleType
+
+import pytest
+from sqlmodel import Session
+
+from matcher.events import outcomes
+from matcher.events.models import (
+    FollowUp,
+    Meeting,
+    MeetingFollowUp,
+    MeetingOutcome,
+    MeetingRating,
+    MeetingStatus,
+)
+from tests.matcher.events.world import World
+
+
+@pytest.fixture
+def meeting(db: Session, world: World) -> Meeting:
+    row = Meeting(event_id=world.event.id, supplier_participant_id=world.suppliers[0].id,
+                  enterprise_participant_id=world.enterprises[0].id, slot=1, table=1,
+                  status=MeetingStatus.scheduled)
+    db.add(row)
+    db.commit()
+    db.refresh(row)
+    return row
+
+
+@pytest.fixture
+def ledger(monkeypatch: pytest.MonkeyPatch) -> list[dict]:
+    """A stand-in `matcher.ledger` that records the introductions asked of it."""
+    calls: list[dict] = []
+    module = ModuleType("matcher.ledger")
+
+    def record_introduction(session, **fields):
+        calls.append(fields)
+        return 41 + len(calls)
+
+    module.record_introduction = record_introduction  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "matcher.ledger", module)
+    return calls
+
+
+def test_held_meeting_becomes_an_introduction(db: Session, world: World, meeting: Meeting,
+                                              ledger: list[dict]) -> None:
+    outcomes.record_outcome(db, meeting, MeetingOutcome(
+        status=MeetingStatus.held, rating=MeetingRating.cooperation_possible))
+    assert meeting.introduction_id == 42
+    assert ledger == [{"dossier_id": world.dossiers[0].id,
+                       "enterprise_id": world.enterprises[0].enterprise_id,
+                       "need_id": world.needs[0].id, "channel": "event",
+                       "on": date(2026, 11, 24),
+                       "note": f"B2B meeting {meeting.id} at event {world.event.id}"}]
+    outcomes.record_outcome(db, meeting, MeetingOutcome(status=MeetingStatus.held))
+    assert len(ledger) == 1  # recorded once
+
+
+def test_without_a_ledger_the_hook_does_nothing(db: Session, meeting: Meeting,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "matcher.ledger", None)  # import raises ModuleNotFoundError
+    outcomes.record_outcome(db, meeting, MeetingOutcome(status=MeetingStatus.held))
+    assert meeting.status == MeetingStatus.held
+    assert meeting.introduction_id is None
+
+
+def test_domestic_dossier_is_not_an_introduction(db: Session, world: World, meeting: Meeting,
+                                                 ledger: list[dict]) -> None:
+    world.dossiers[0].origin_country = "VN"
+    db.add(world.dossiers[0])
+    outcomes.record_outcome(db, meeting, MeetingOutcome(status=MeetingStatus.held))
+    assert ledger == [] and meeting.introduction_id is None
+
+
+def test_no_show_is_rated_did_not_take_place(db: Session, meeting: Meeting,
+                                             ledger: list[dict]) -> None:
+    outcomes.record_outcome(db, meeting, MeetingOutcome(status=MeetingStatus.no_show))
+    assert meeting.rating == MeetingRating.did_not_take_place
+    assert ledger == []
+    with pytest.raises(outcomes.OutcomeError, match="was not held; no follow-up"):
+        outcomes.record_follow_up(db, meeting, MeetingFollowUp(
+            follow_up=FollowUp.negotiation_started))
+
+
+def test_inconsistent_outcomes_are_refused(db: Session, meeting: Meeting) -> None:
+    with pytest.raises(outcomes.OutcomeError, match="cannot be rated 'did_not_take_place'"):
+        outcomes.record_outcome(db, meeting, MeetingOutcome(
+            status=MeetingStatus.held, rating=MeetingRating.did_not_take_place))
+    with pytest.raises(ValueError, match="status must be 'held' or 'no_show'"):
+        MeetingOutcome(status=MeetingStatus.cancelled)
+    meeting.status, meeting.slot = MeetingStatus.dropped, None
+    with pytest.raises(outcomes.OutcomeError, match="is dropped, not scheduled"):
+        outcomes.record_outcome(db, meeting, MeetingOutcome(status=MeetingStatus.held))
+
+
+def test_follow_up_and_summary(db: Session, world: World, meeting: Meeting,
+                               ledger: list[dict]) -> None:
+    outcomes.record_outcome(db, meeting, MeetingOutcome(
+        status=MeetingStatus.held, rating=MeetingRating.cooperation_possible))
+    outcomes.record_follow_up(db, meeting, MeetingFollowUp(follow_up=FollowUp.agreement_reached))
+    db.commit()
+    summary = outcomes.summarise(db, world.event.id)
+    assert summary.by_status == {"held": 1}
+    assert summary.by_follow_up == {"no_further_contact": 0, "negotiation_started": 0,
+                                    "agreement_reached": 1}
+    assert (summary.introductions, summary.held_rate, summary.cooperation_rate) == (1, 1.0, 1.0)

@@ -1,0 +1,80 @@
+"""The annual report: workbook contents read back, and the chart opened."""
+
+from datetime import date
+from io import BytesIO
+
+from matplotlib import image
+from openpyxl import load_workbook
+
+from matcher.ledger import introduce, record_transfer, set_status
+from matcher.ledger.models import Indicator, Status, TransferCreate
+from matcher.ledger.report import annual, write_annual, xlsx_bytes
+from matcher.models.enums import TransferMode
+from tests.matcher.ledger.world import World, add_plan
+
+
+def _history(world: World) -> None:
+    add_plan(world.session, foreign_dossiers_introduced=80, technologies_transferred=5)
+    introduce(world.session, dossier_id=world.japanese.id, enterprise_id=world.agro.id,
+              on=date(2024, 3, 1), channel="event", actor="t")
+    intro = introduce(world.session, dossier_id=world.korean.id, enterprise_id=world.agro.id,
+                      need_id=world.need.id, on=date(2025, 2, 1), channel="direct", actor="t")
+    introduce(world.session, dossier_id=world.korean.id, enterprise_id=world.mech.id,
+              on=date(2025, 3, 1), channel="online", actor="t")
+    introduce(world.session, dossier_id=world.domestic.id, enterprise_id=world.agro.id,
+              on=date(2025, 3, 2), channel="online", actor="t")
+    set_status(world.session, intro, Status.interested, on=date(2025, 3, 1), actor="t")
+    set_status(world.session, intro, Status.negotiating, on=date(2025, 4, 1), actor="t")
+    record_transfer(world.session, intro, TransferCreate(
+        contract_date=date(2025, 6, 1), value=50_000, currency="USD", mode=TransferMode.licence,
+        registration_number="=HYPERLINK(\"http://x\")"))
+    world.session.commit()
+
+
+def _book(world: World):
+    return load_workbook(BytesIO(xlsx_bytes(world.session, annual(world.session, "BG", 2025))))
+
+
+def test_workbook_numbers_equal_the_ledger(world: World) -> None:
+    _history(world)
+    book = _book(world)
+    assert book.sheetnames == ["summary", "introductions", "transfers", "trainings",
+                               "by sector"]
+    rows = {r[1]: r for r in book["summary"].iter_rows(min_row=5, values_only=True)}
+    dossiers = rows["foreign_dossiers_introduced"]
+    # in 2025: the Korean dossier (2 introductions); the period so far adds the Japanese one
+    assert dossiers[2:5] == (1, 2, 80) and dossiers[9] == 3
+    assert rows["technologies_transferred"][2:5] == (1, 1, 5)
+    intro_rows = list(book["introductions"].iter_rows(min_row=2, values_only=True))
+    assert [(r[0].date(), r[12], r[14]) for r in intro_rows] == [
+        (date(2025, 2, 1), "có", None), (date(2025, 3, 1), "có", None),
+        (date(2025, 3, 2), "không", "domestic dossier")]
+    assert intro_rows[0][11] == "transferred"
+    by_sector = {r[0]: r[2:4] for r in book["by sector"].iter_rows(min_row=2, values_only=True)}
+    assert by_sector["BG-d"] == (1, 2) and by_sector["BG-b"] == (1, 1)
+
+
+def test_text_that_looks_like_a_formula_is_written_as_text(world: World) -> None:
+    _history(world)
+    cell = _book(world)["transfers"]["J2"]
+    assert cell.value == '=HYPERLINK("http://x")'
+    assert cell.data_type == "s" and cell.quotePrefix
+
+
+def test_annual_writes_both_files_and_the_chart_opens(world: World, tmp_path) -> None:
+    _history(world)
+    xlsx, png = write_annual(world.session, "BG", 2025, tmp_path)
+    assert xlsx.name == "ketnoi-BG-2025.xlsx" and load_workbook(xlsx)["summary"]["A1"].value
+    assert png.name == "ketnoi-BG-2025.png"
+    pixels = image.imread(BytesIO(png.read_bytes()), format="png")
+    assert pixels.shape[:2] == (1000, 1000)
+    assert png.stat().st_size > 20_000
+
+
+def test_series_hold_the_dates_the_chart_plots(world: World) -> None:
+    _history(world)
+    data = annual(world.session, "BG", 2025)
+    assert data.series[Indicator.foreign_dossiers_introduced] == [date(2024, 3, 1),
+                                                                  date(2025, 2, 1)]
+    assert data.series[Indicator.technologies_transferred] == [date(2025, 6, 1)]
+    assert data.name == "Bắc Giang"
