@@ -7,6 +7,7 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, select
 
+from matcher.models.fields import utcnow
 from matcher.sectors import SectorCatalog
 
 T = TypeVar("T", bound=SQLModel)
@@ -45,3 +46,13 @@ def commit_or_409(session: Session, what: str) -> None:
         session.rollback()
         raise HTTPException(409, f"{what} conflicts with an existing record "
                                  f"(a unique field such as ref or tax_code is taken)") from exc
+
+
+def apply_changes(session: Session, record: SQLModel, changes: dict[str, Any],
+                  schema: type[SQLModel]) -> None:
+    """Set `changes` on `record` after validating the changed record as a whole with `schema`
+    (so a change that breaks a cross-field rule, like price_min > price_max, is a 422)."""
+    merged = schema.model_validate({**record.model_dump(exclude=STAMPS), **changes})
+    record.sqlmodel_update(merged.model_dump(include=set(changes)))
+    record.updated_at = utcnow()  # type: ignore[attr-defined]
+    session.add(record)

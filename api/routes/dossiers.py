@@ -4,11 +4,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.crud import STAMPS, check_sectors, commit_or_409, get_or_404, page
+from api.crud import apply_changes, check_sectors, commit_or_409, get_or_404, page
 from api.deps import RuntimeDep, SessionDep
 from matcher.models import Dossier, DossierCreate, DossierPublic, DossiersPublic, DossierUpdate
 from matcher.models.enums import DossierStatus
-from matcher.models.fields import utcnow
 from matcher.suggestions import MatchList
 
 router = APIRouter(prefix="/dossiers", tags=["dossiers"])
@@ -49,10 +48,7 @@ def update_dossier(session: SessionDep, runtime: RuntimeDep, dossier_id: int,
     dossier = get_or_404(session, Dossier, dossier_id)
     changes = body.model_dump(exclude_unset=True)
     check_sectors(session, changes.get("sector_codes"))
-    merged = DossierCreate.model_validate({**dossier.model_dump(exclude=STAMPS), **changes})
-    dossier.sqlmodel_update(merged.model_dump(include=set(changes)))
-    dossier.updated_at = utcnow()
-    session.add(dossier)
+    apply_changes(session, dossier, changes, DossierCreate)
     commit_or_409(session, f"dossier ref '{dossier.ref}'")
     session.refresh(dossier)
     runtime.index_dossiers([dossier])

@@ -5,11 +5,10 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query
 from sqlmodel import select
 
-from api.crud import STAMPS, check_sectors, commit_or_409, get_or_404, page
+from api.crud import apply_changes, check_sectors, commit_or_409, get_or_404, page
 from api.deps import RuntimeDep, SessionDep
 from matcher.models import Enterprise, Need, NeedCreate, NeedPublic, NeedsPublic, NeedUpdate
 from matcher.models.enums import NeedStatus
-from matcher.models.fields import utcnow
 from matcher.suggestions import DossierFilters, MatchList
 
 router = APIRouter(prefix="/needs", tags=["needs"])
@@ -73,10 +72,7 @@ def update_need(session: SessionDep, runtime: RuntimeDep, need_id: int, body: Ne
     need = get_or_404(session, Need, need_id)
     changes = body.model_dump(exclude_unset=True)
     check_sectors(session, changes.get("sector_codes"))
-    merged = NeedCreate.model_validate({**need.model_dump(exclude=STAMPS), **changes})
-    need.sqlmodel_update(merged.model_dump(include=set(changes)))
-    need.updated_at = utcnow()
-    session.add(need)
+    apply_changes(session, need, changes, NeedCreate)
     commit_or_409(session, f"need ref '{need.ref}'")
     session.refresh(need)
     runtime.index_needs([need])
