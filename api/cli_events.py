@@ -1,8 +1,6 @@
 """`ketnoi event …`: import participants, pair, schedule, write agendas, record outcomes."""
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -10,7 +8,7 @@ import typer
 from sqlmodel import Session
 
 from matcher.config import get_settings
-from matcher.db import create_tables, make_engine, session_scope
+from matcher.db import configured_session
 from matcher.events import agenda as agendas
 from matcher.events.candidates import build_candidates, scores_from_rows
 from matcher.events.importer import import_file
@@ -29,15 +27,6 @@ from matcher.runtime import build_runtime
 app = typer.Typer(help="Techmart / Techdemo events: participants, B2B pairing, schedules, "
                        "agendas and outcomes.", no_args_is_help=True)
 EventId = Annotated[int, typer.Argument(help="The event id.")]
-
-
-@contextmanager
-def _session() -> Iterator[Session]:
-    """A committing session on the configured database (no embedding model loaded)."""
-    engine = make_engine(get_settings().resolved_database_url)
-    create_tables(engine)
-    with session_scope(engine) as session:
-        yield session
 
 
 def _event(session: Session, event_id: int) -> Event:
@@ -63,7 +52,7 @@ def import_(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False,
     if (event is None) == (new_event is None):
         raise typer.BadParameter("give exactly one of --event and --new-event")
     try:
-        with _session() as session:
+        with configured_session() as session:
             if new_event is not None:
                 target = Event.model_validate(EventCreate.model_validate_json(
                     new_event.read_text("utf-8")))
@@ -91,7 +80,7 @@ def pair(event_id: EventId,
          ) -> None:
     """Choose the meetings with the highest total score under every cap."""
     if scores is not None:
-        with _session() as session:
+        with configured_session() as session:
             event = _event(session, event_id)
             try:
                 candidates = scores_from_rows(session, event_id, read_rows(scores))
@@ -111,7 +100,7 @@ def pair(event_id: EventId,
 @app.command()
 def schedule(event_id: EventId) -> None:
     """Place the planned meetings into slots and tables; list drops; run the checker."""
-    with _session() as session:
+    with configured_session() as session:
         try:
             report = schedule_event(session, _event(session, event_id))
         except ValueError as exc:
@@ -137,7 +126,7 @@ def agenda(event_id: EventId,
     if unknown:
         raise typer.BadParameter(f"unknown format(s) {sorted(unknown)}")
     out.mkdir(parents=True, exist_ok=True)
-    with _session() as session:
+    with configured_session() as session:
         event = _event(session, event_id)
         people = participants(session, event_id)
         for person in people:
@@ -163,7 +152,7 @@ def outcomes(event_id: EventId,
                  help="CSV of meeting_id, status, rating, follow_up, notes to record.")] = None,
              ) -> None:
     """Record outcomes from a file (if given) and print the event's outcome summary."""
-    with _session() as session:
+    with configured_session() as session:
         _event(session, event_id)
         for number, row in enumerate(read_rows(file) if file else [], start=1):
             meeting = session.get(Meeting, int(row.get("meeting_id") or 0))

@@ -1,18 +1,15 @@
 """`ketnoi report …`: programme progress against the plan's targets and the annual report."""
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlmodel import Session
 
 import matcher.ledger.models  # noqa: F401  (registers the ledger tables)
 from matcher.config import get_settings
-from matcher.db import create_tables, make_engine, session_scope
+from matcher.db import configured_session
 from matcher.ledger.progress import NoPlan, progress, render_table
 from matcher.ledger.report import write_annual
 from matcher.ledger.seed import seed_ledger
@@ -20,15 +17,6 @@ from matcher.ledger.seed import seed_ledger
 app = typer.Typer(help="Progress against the plan's targets, and the annual report.",
                   no_args_is_help=True)
 Jurisdiction = Annotated[str, typer.Option(help="Jurisdiction code, e.g. BG or HP.")]
-
-
-@contextmanager
-def _session() -> Iterator[Session]:
-    """A committing session on the configured database (no embedding model loaded)."""
-    engine = make_engine(get_settings().resolved_database_url)
-    create_tables(engine)
-    with session_scope(engine) as session:
-        yield session
 
 
 @app.command("progress")
@@ -40,7 +28,7 @@ def show_progress(
         breakdowns: Annotated[bool, typer.Option(help="Show the breakdowns too.")] = False,
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
     """Value, target, percent and pace of every indicator of the plan period."""
-    with _session() as session:
+    with configured_session() as session:
         try:
             result = progress(session, jurisdiction, as_of.date() if as_of else None, period)
         except NoPlan as exc:
@@ -61,7 +49,7 @@ def annual(jurisdiction: Jurisdiction = "BG",
            ) -> None:
     """Write the annual report: XLSX (summary, introductions, transfers, trainings, by sector)
     and a PNG chart of cumulative progress against the targets."""
-    with _session() as session:
+    with configured_session() as session:
         try:
             xlsx, png = write_annual(session, jurisdiction, year or datetime.now().year, out)
         except NoPlan as exc:
@@ -74,6 +62,6 @@ def annual(jurisdiction: Jurisdiction = "BG",
 def seed() -> None:
     """Load the ledger seed (plans, intermediaries, trainings, FDI, history); idempotent."""
     settings = get_settings()
-    with _session() as session:
+    with configured_session() as session:
         counts = seed_ledger(session, settings.seed_dir)
     typer.echo("ledger seed: " + ", ".join(f"{n} {k}" for k, n in counts.items()))

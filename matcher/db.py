@@ -50,3 +50,14 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+@contextmanager
+def configured_session() -> Iterator[Session]:
+    """A committing session on the database the settings name (no embedding model loaded)."""
+    from matcher.config import get_settings
+
+    engine = make_engine(get_settings().resolved_database_url)
+    create_tables(engine)
+    with session_scope(engine) as session:
+        yield session
