@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+from sklearn.metrics import roc_auc_score
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, select
 from tqdm import tqdm
@@ -49,15 +50,30 @@ def load_labels(path: Path = SEED / "labels.jsonl") -> dict[str, dict[str, int]]
     return {row["need"]: row["relevant"] for row in rows}
 
 
-def best_threshold(scores: list[float], has_match: list[bool]) -> tuple[float, float]:
-    """The cut (midpoint between neighbouring scores) that classifies match/no-match best."""
-    values = sorted(set(scores))
-    cuts = [values[0] - 1e-6] + [(a + b) / 2 for a, b in zip(values, values[1:], strict=False)]
-    best = (0.0, cuts[0])
-    for cut in cuts:
-        correct = sum((s >= cut) == m for s, m in zip(scores, has_match, strict=True))
-        best = max(best, (correct / len(scores), cut))
-    return best[1], best[0]
+FALSE_ALARMS = 0.10  # share of answerable needs we accept to see flagged "no confident match"
+
+
+def threshold_for(scores: list[float], has_match: list[bool],
+                  false_alarms: float = FALSE_ALARMS) -> tuple[float, float, float]:
+    """The highest cut that flags (score below the cut) at most `false_alarms` of the needs
+    that have a match. Returns the cut, the share of no-match needs it flags, and the share of
+    matchable needs it flags.
+
+    Needs without a match are few, so the accuracy-maximising cut is "never flag"; fixing the
+    rate of false alarms a broker will tolerate and catching as many no-match needs as possible
+    under it is the useful operating point.
+    """
+    matched = sorted(s for s, m in zip(scores, has_match, strict=True) if m)
+    allowed = int(false_alarms * len(matched))
+    cut = (matched[allowed - 1] + matched[allowed]) / 2 if allowed else matched[0]
+    return (cut, *flag_rates(scores, has_match, cut))
+
+
+def flag_rates(scores: list[float], has_match: list[bool], cut: float) -> tuple[float, float]:
+    """Shares of the no-match needs and of the matchable needs whose score is below `cut`."""
+    unmatched = [s < cut for s, m in zip(scores, has_match, strict=True) if not m]
+    matched = [s < cut for s, m in zip(scores, has_match, strict=True) if m]
+    return sum(unmatched) / max(1, len(unmatched)), sum(matched) / max(1, len(matched))
 
 
 def main() -> None:
@@ -85,17 +101,24 @@ def main() -> None:
     confidences = results["engine weights"]["confidence"]
     refs_order = list(confidences)
     has_match = [bool(labels[r]) for r in refs_order]
-    cut, accuracy = best_threshold([confidences[r] for r in refs_order], has_match)
+    scores = [confidences[r] for r in refs_order]
+    cut, caught, false_alarms = threshold_for(scores, has_match)
+    shipped = Settings(_env_file=None).min_confidence
+    shipped_caught, shipped_false = flag_rates(scores, has_match, shipped)
     no_match = [confidences[r] for r, m in zip(refs_order, has_match, strict=True) if not m]
     matched = [confidences[r] for r, m in zip(refs_order, has_match, strict=True) if m]
     table = markdown_table(["fusion (seed needs)", "nDCG@10", "R@50", "MRR@10"], rows)
     table += (f"\n\nno-match calibration: {len(no_match)} needs without a match, "
               f"{len(matched)} with; confidence median {np.median(no_match):.3f} vs "
-              f"{np.median(matched):.3f}; best threshold {cut:.3f} classifies "
-              f"{accuracy:.1%} of the needs right")
+              f"{np.median(matched):.3f}; ROC AUC {roc_auc_score(has_match, scores):.3f}. "
+              f"Cut allowing {FALSE_ALARMS:.0%} false alarms: {cut:.3f}, flags {caught:.0%} of "
+              f"the no-match needs and {false_alarms:.0%} of the others; the shipped "
+              f"`min_confidence` {shipped:.3f} flags {shipped_caught:.0%} and "
+              f"{shipped_false:.0%}")
     print(table)
     write_result("calibration", {"variants": {k: v["metrics"] for k, v in results.items()},
-                                 "threshold": cut, "threshold_accuracy": accuracy,
+                                 "threshold": cut, "no_match_flagged": caught,
+                                 "matchable_flagged": false_alarms, "shipped": shipped,
                                  "confidence_no_match": no_match,
                                  "confidence_match": matched}, table)
 

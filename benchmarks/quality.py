@@ -1,7 +1,12 @@
 """Match quality on the dev split: every system side by side in one run, per query style.
 
 Systems share one index of the 14,913 English offers (embeddings cached by content hash under
-benchmarks/.cache, so only the first run embeds the corpus) and see `need_vi` only.
+benchmarks/.cache, so only the first run embeds the corpus: about an hour on two idle cores)
+and see `need_vi` only.
+
+`--pool K` measures a cheaper set-up when the corpus is not embedded yet: every system ranks
+only the top K offers of the lexical channel (BM25 on the lexicon translation), so only those
+need embeddings. The dense channels then re-score that pool instead of searching the corpus.
 """
 
 import argparse
@@ -19,7 +24,7 @@ from embeddings.e5 import E5Embedder
 from matcher.config import REPO_ROOT
 from matcher.fusion import top_k
 from matcher.indexing import SearchIndex
-from matcher.lexical import english_tokens
+from matcher.lexical import BM25Channel, english_tokens
 from matcher.lexicon import Lexicon
 from matcher.matching import DEFAULT_WEIGHTS, confidence, retrieve
 from matcher.query import Query, QueryBuilder
@@ -30,18 +35,35 @@ STYLES = ("full", "short", "no_diacritics")
 Ranker = Callable[[DevQuery], tuple[list[int], float]]
 
 
-def build_index(shared: Path = SHARED) -> tuple[SearchIndex, list[str]]:
-    """The offers indexed through the engine's own pipeline."""
+Pools = dict[str, set[int]]
+
+
+def build_index(shared: Path = SHARED, embed: set[int] | None = None
+                ) -> tuple[SearchIndex, list[str]]:
+    """The offers indexed through the engine's own pipeline; with `embed`, only those offers
+    get vectors (all of them are in the lexical channels)."""
     docs, names = load_corpus(shared)
     index = SearchIndex(E5Embedder(), EmbeddingCache(CACHE), None, embedding_text(None))
-    with tqdm(total=len(docs), desc="indexing corpus", unit="doc") as bar:
-        index.upsert_documents(index.dossiers, docs, bar.update)
+    chosen = docs if embed is None else [d for d in docs if d.id in embed]
+    with tqdm(total=len(chosen), desc="indexing corpus", unit="doc") as bar:
+        index.upsert_documents(index.dossiers, chosen, bar.update)
+    index.dossiers.docs.update({d.id: d for d in docs})  # the rest: lexical channels only
     return index, names
 
 
-def systems(index: SearchIndex, lexicon: Lexicon,
-            weights: dict[str, float] | None = None) -> dict[str, Ranker]:
-    """Baselines and each stage of the engine, as functions from a query to ranked ids."""
+def lexical_pools(shared: Path, queries: list[DevQuery], builder: QueryBuilder,
+                  k: int) -> Pools:
+    """For each query, the top k offers of BM25 on its lexicon translation."""
+    docs, _ = load_corpus(shared)
+    channel = BM25Channel([d.id for d in docs], [english_tokens(d.text) for d in docs])
+    return {q.qid: {i for i, _ in top_k(channel.scores(builder.build(q.text).en_tokens), k)}
+            for q in queries}
+
+
+def systems(index: SearchIndex, lexicon: Lexicon, weights: dict[str, float] | None = None,
+            pools: Pools | None = None) -> dict[str, Ranker]:
+    """Baselines and each stage of the engine, as functions from a query to ranked ids (within
+    the query's pool, when pools are given)."""
     restore = default_restorer()
     plain = QueryBuilder(Lexicon([]), restore=None)
     restoring = QueryBuilder(Lexicon([]), restore=restore)
@@ -51,7 +73,8 @@ def systems(index: SearchIndex, lexicon: Lexicon,
     def run(builder: QueryBuilder, channel_weights: dict[str, float]) -> Ranker:
         def rank(q: DevQuery) -> tuple[list[int], float]:
             query: Query = builder.build(q.text)
-            found = retrieve(index, collection, query, 100, weights=channel_weights)
+            allowed = pools[q.qid].__contains__ if pools else None
+            found = retrieve(index, collection, query, 100, allowed, channel_weights)
             return [c.id for c in found], confidence(found)
         return rank
 
@@ -59,12 +82,17 @@ def systems(index: SearchIndex, lexicon: Lexicon,
         scores = collection.channels()["en"].scores(english_tokens(q.text))
         return [i for i, _ in top_k(scores, 100)], 0.0
 
+    engine = weights or DEFAULT_WEIGHTS
     return {
         "BM25, need as typed": bm25_as_typed,
         "dense e5": run(plain, {"dense": 1.0}),
         "dense e5 + diacritics restored": run(restoring, {"dense": 1.0}),
         "BM25 on lexicon translation": run(full, {"lex_en": 1.0}),
-        "hybrid (engine)": run(full, weights or DEFAULT_WEIGHTS),
+        "hybrid (engine)": run(full, engine),
+        "hybrid − diacritic restoration": run(QueryBuilder(lexicon, restore=None), engine),
+        "hybrid − e5 on the translation (dense_en)": run(full, {**engine, "dense_en": 0.0}),
+        "hybrid − e5 on the need (dense)": run(full, {**engine, "dense": 0.0}),
+        "hybrid − BM25 on the translation (lex_en)": run(full, {**engine, "lex_en": 0.0}),
     }
 
 
@@ -94,12 +122,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--shared", type=Path, default=SHARED)
     parser.add_argument("--split", default="dev")
+    parser.add_argument("--pool", type=int, default=None,
+                        help="Rank only each query's lexical top K (embeds only those offers).")
     args = parser.parse_args()
-    index, names = build_index(args.shared)
     lexicon = Lexicon.load(REPO_ROOT / "seed_data" / "lexicon")
     queries = load_queries(args.shared, args.split)
-    results = evaluate(systems(index, lexicon), queries, load_qrels(args.shared, args.split),
-                       names)
+    pools = None
+    if args.pool:
+        pools = lexical_pools(args.shared, queries, QueryBuilder(lexicon, default_restorer()),
+                              args.pool)
+    index, names = build_index(args.shared, set().union(*pools.values()) if pools else None)
+    results = evaluate(systems(index, lexicon, pools=pools), queries,
+                       load_qrels(args.shared, args.split), names)
     rows = []
     for system, entry in results.items():
         o = entry["overall"]
@@ -109,7 +143,8 @@ def main() -> None:
               "nDCG no-diacritics", "ms/query"]
     table = markdown_table(header, rows)
     print(table)
-    write_result("quality", {"split": args.split, "lexicon_entries": len(lexicon),
+    write_result("quality" if not args.pool else f"quality_pool{args.pool}",
+                 {"split": args.split, "lexicon_entries": len(lexicon), "pool": args.pool,
                              "results": {k: {kk: vv for kk, vv in v.items() if kk != "confidence"}
                                          for k, v in results.items()}}, table)
 

@@ -40,9 +40,21 @@ class Settings(BaseSettings):
         True, description="Restore diacritics of Vietnamese typed without accents before matching."
     )
     min_confidence: float = Field(
-        0.853,
-        description="Confidence below which a match list is flagged `no confident match` "
-        "(calibrated on the seed needs; see benchmarks/README.md).",
+        0.811,
+        description="Confidence below which a match list is flagged `no confident match`; "
+        "calibrated on the seed needs to flag at most 10% of needs that have a match "
+        "(see benchmarks/README.md).",
+    )
+    public_search: bool = Field(
+        False,
+        description="Allow `GET /search`, `/sectors` and `/jurisdictions` without an API key.",
+    )
+    write_rate_limit: str = Field(
+        "600/minute",
+        description="Writes allowed per API key (e.g. `600/minute`, `20/second`); 429 beyond.",
+    )
+    max_body_bytes: int = Field(
+        5_000_000, description="Largest request body accepted, in bytes; 413 beyond."
     )
     host: str = Field("127.0.0.1", description="Address `ketnoi serve` binds to.")
     port: int = Field(8000, description="Port `ketnoi serve` listens on.")

@@ -66,14 +66,18 @@ def assess(dossier: Dossier, enterprise: Enterprise | None, need: Need | None,
     return result
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _capacity(dossier: Dossier, enterprise: Enterprise, result: Feasibility) -> None:
     if dossier.req_engineers:
         have, want = enterprise.engineers, dossier.req_engineers
+        reason = f"needs {_count(want, 'engineer')}, enterprise has {have}"
         if have >= want:
-            result.reasons.append(f"needs {want} engineers, enterprise has {have}")
+            result.reasons.append(reason)
         else:
-            result._penalise(0.5 + 0.5 * have / want,
-                             f"needs {want} engineers, enterprise has {have}")
+            result._penalise(0.5 + 0.5 * have / want, reason)
     if dossier.req_staff and enterprise.employees and enterprise.employees < dossier.req_staff:
         result._penalise(0.8, f"needs {dossier.req_staff} staff, enterprise has "
                          f"{enterprise.employees}")

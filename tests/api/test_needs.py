@@ -59,7 +59,7 @@ def test_need_by_tax_code_finds_the_fitting_english_dossier(client: TestClient):
     assert top["id"] == dossiers[0]
     assert top["breakdown"]["sector"] == 1.0
     assert "same sector BG-d" in top["explanation"]
-    assert "needs 1 engineers, enterprise has 1" in top["explanation"]
+    assert "needs 1 engineer, enterprise has 1" in top["explanation"]
     assert "price within budget" in top["explanation"]
 
 
