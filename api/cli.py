@@ -6,17 +6,21 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from sqlmodel import select
 from tqdm import tqdm
 
-from api import cli_events, cli_report
+from api import cli_events, cli_keys, cli_report
+from matcher.auth.keys import create_key
+from matcher.auth.models import ApiKey, Role
 from matcher.config import get_settings
 from matcher.db import session_scope
-from matcher.importer import KINDS, ImportFailed, import_records, read_rows
+from matcher.importer import KINDS, import_records
 from matcher.ledger.seed import seed_ledger
 from matcher.models import Need
 from matcher.runtime import Runtime, build_runtime
 from matcher.seed import load_seed
 from matcher.suggestions import DossierFilters, MatchList
+from matcher.tabular import ImportFailed, read_rows
 
 app = typer.Typer(help="KetNoi: technology-transfer matchmaking.", no_args_is_help=True)
 index_app = typer.Typer(help="Build, verify or rebuild the search index.", no_args_is_help=True)
@@ -25,6 +29,7 @@ app.add_typer(index_app, name="index")
 app.add_typer(match_app, name="match")
 app.add_typer(cli_report.app, name="report")
 app.add_typer(cli_events.app, name="event")
+app.add_typer(cli_keys.app, name="keys")
 
 
 def _runtime() -> Runtime:
@@ -58,7 +63,20 @@ def init(seed: Annotated[bool, typer.Option(help="Load seed_data/.")] = True) ->
             report = load_seed(session, settings.seed_dir)
             history = seed_ledger(session, settings.seed_dir)
         typer.echo(f"seed loaded: {report}; ledger: {history}")
+    _first_admin_key(runtime)
     _sync(runtime)
+
+
+def _first_admin_key(runtime: Runtime) -> None:
+    """On a database without keys, issue an admin key so the API can be used at all."""
+    with runtime.session() as session:
+        if session.exec(select(ApiKey)).first() is not None:
+            return
+        session.info["actor"] = "cli (ketnoi init)"
+        _, secret = create_key(session, Role.admin, "first admin (ketnoi init)")
+    typer.echo("No API key existed, so an admin key was issued. Send it as header X-API-Key; "
+               "it is shown only now:")
+    typer.echo(f"  {secret}")
 
 
 @app.command("import")

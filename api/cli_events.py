@@ -21,8 +21,8 @@ from matcher.events.models import (
 )
 from matcher.events.outcomes import OutcomeError, record_follow_up, record_outcome, summarise
 from matcher.events.service import pair_event, participants, schedule_event
-from matcher.importer import ImportFailed, read_rows
 from matcher.runtime import build_runtime
+from matcher.tabular import ImportFailed, read_rows
 
 app = typer.Typer(help="Techmart / Techdemo events: participants, B2B pairing, schedules, "
                        "agendas and outcomes.", no_args_is_help=True)

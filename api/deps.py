@@ -18,9 +18,11 @@ def get_runtime(request: Request) -> Runtime:
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
-def get_session(runtime: RuntimeDep) -> Iterator[Session]:
-    """A database session per request."""
+def get_session(runtime: RuntimeDep, request: Request) -> Iterator[Session]:
+    """A database session per request; its writes are audited under the caller's name."""
     with runtime.session() as session:
+        session.info["actor"] = str(getattr(request.state, "principal", "anonymous"))
+        session.info["request"] = f"{request.method} {request.url.path}"
         yield session
 
 

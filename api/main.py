@@ -4,11 +4,15 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
+from sqlalchemy.orm.exc import StaleDataError
 
 from api.routes import (
+    audit,
     dossiers,
     enterprises,
     events,
@@ -20,6 +24,7 @@ from api.routes import (
     search,
     sectors,
 )
+from api.security import WriteLimiter, authorize
 from matcher.config import get_settings
 from matcher.runtime import Runtime, build_runtime
 
@@ -41,17 +46,33 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
         yield
         app.state.runtime.index.save()
 
+    settings = runtime.settings if runtime is not None else get_settings()
     app = FastAPI(title="KetNoi", version="0.1.0", lifespan=lifespan,
+                  dependencies=[Depends(authorize)], max_body_size=settings.max_body_bytes,
                   description="Technology-transfer matchmaking: Vietnamese needs ↔ foreign "
                               "technology dossiers, within priority sectors, with reasons.")
+    app.state.write_limiter = WriteLimiter(settings.write_rate_limit)
     for module in (dossiers, enterprises, needs, sectors, search, introductions, ledger, progress,
-                   reports, events):
+                   reports, events, audit):
         app.include_router(module.router)
+
+    @app.exception_handler(StaleDataError)
+    async def deleted_meanwhile(_: Request, exc: StaleDataError) -> JSONResponse:
+        # a concurrent request deleted the record between this one's read and its write
+        return JSONResponse(status_code=404, content={"detail": "the record was deleted "
+                                                                "by another request meanwhile"})
 
     @app.exception_handler(ValidationError)
     async def validation_error(_: Request, exc: ValidationError) -> JSONResponse:
         errors = exc.errors(include_url=False, include_context=False, include_input=False)
         return JSONResponse(status_code=422, content={"detail": errors})
+
+    @app.exception_handler(RequestValidationError)
+    async def request_validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+        # Like FastAPI's answer, without echoing the input: it may be megabytes long, or not
+        # encodable at all (a lone surrogate in a JSON string made the answer a 500).
+        errors = [{k: v for k, v in e.items() if k not in ("input", "ctx")} for e in exc.errors()]
+        return JSONResponse(status_code=422, content={"detail": jsonable_encoder(errors)})
 
     return app
 

@@ -1,5 +1,6 @@
 """FAISS vector index keyed by record id: add, update, delete, filtered search, atomic save/load."""
 
+import hashlib
 import json
 import os
 import tempfile
@@ -19,7 +20,8 @@ class Hit:
 
 
 class IndexMismatchError(RuntimeError):
-    """A saved index was built with another embedder or dimension than the one in use."""
+    """A saved index cannot be used: built with another embedder or dimension than the one in
+    use, or its two files do not belong together (a save cut short between them)."""
 
 
 class VectorIndex:
@@ -126,29 +128,40 @@ class VectorIndex:
         self.hashes = hashes
 
     def save(self, path: Path) -> None:
-        """Write index and metadata atomically (temporary file, fsync, rename)."""
+        """Write index and metadata, each atomically (temporary file, fsync, rename); the
+        metadata holds the checksum of the index, so `load` refuses a pair from two saves."""
         path.parent.mkdir(parents=True, exist_ok=True)
+        data = faiss.serialize_index(self._index).tobytes()
         meta = {
             "embedder": self.embedder_name,
             "dimension": self.dimension,
+            "sha256": hashlib.sha256(data).hexdigest(),
             "hashes": {str(k): v for k, v in self.hashes.items()},
         }
-        _atomic_write(path, faiss.serialize_index(self._index).tobytes())
+        _atomic_write(path, data)
         _atomic_write(path.with_suffix(".json"), json.dumps(meta).encode("utf-8"))
 
     @classmethod
     def load(cls, path: Path, embedder_name: str, dimension: int, exact_max: int = 50_000,
              nprobe: int = 32) -> "VectorIndex":
-        """Read an index saved by `save`; refuse one built with another embedder."""
-        meta = json.loads(path.with_suffix(".json").read_text("utf-8"))
+        """Read an index saved by `save`; refuse one built with another embedder, or whose
+        metadata is missing or belongs to another save of the index."""
+        try:
+            meta = json.loads(path.with_suffix(".json").read_text("utf-8"))
+        except (OSError, ValueError) as exc:
+            message = f"metadata of the index at {path} is unreadable: {exc}"
+            raise IndexMismatchError(message) from exc
         if meta["embedder"] != embedder_name or meta["dimension"] != dimension:
             raise IndexMismatchError(
                 f"index at {path} was built with {meta['embedder']} ({meta['dimension']}-d), "
                 f"not {embedder_name} ({dimension}-d): run `ketnoi index rebuild`"
             )
+        data = path.read_bytes()
+        if hashlib.sha256(data).hexdigest() != meta.get("sha256"):
+            raise IndexMismatchError(f"index at {path} does not match its metadata "
+                                     "(a save was cut short, or it predates checksums)")
         index = cls(embedder_name, dimension, exact_max, nprobe)
-        raw = np.frombuffer(path.read_bytes(), dtype=np.uint8)
-        index._index = faiss.deserialize_index(raw)
+        index._index = faiss.deserialize_index(np.frombuffer(data, dtype=np.uint8))
         index.hashes = {int(k): v for k, v in meta["hashes"].items()}
         if len(index) != len(index.hashes):
             raise IndexMismatchError(f"index at {path} holds {len(index)} vectors but "

@@ -1,17 +1,34 @@
 """Database engine and sessions: SQLite (WAL, busy timeout) by default, PostgreSQL by URL."""
 
+import getpass
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Session as SQLModelSession
+from sqlmodel import SQLModel, create_engine
 
-# Importing the model modules registers their tables on SQLModel.metadata.
+# Importing the model modules registers their tables on SQLModel.metadata;
+# importing the audit module installs the audit log on every session.
+import matcher.auth.audit  # noqa: F401
 import matcher.events.models  # noqa: F401
 import matcher.ledger.models  # noqa: F401
 import matcher.models  # noqa: F401
+
+MAX_INT = 2**63 - 1  # the largest integer a database column holds
+
+
+class Session(SQLModelSession):
+    """A session whose `get` finds nothing for an integer key no column can hold, where the
+    driver would raise OverflowError: an id from a request is never a server error."""
+
+    def get(self, entity: Any, ident: Any, **kwargs: Any) -> Any:
+        if isinstance(ident, int) and not -MAX_INT - 1 <= ident <= MAX_INT:
+            return None
+        return super().get(entity, ident, **kwargs)
 
 
 def make_engine(url: str, **kwargs) -> Engine:
@@ -60,4 +77,5 @@ def configured_session() -> Iterator[Session]:
     engine = make_engine(get_settings().resolved_database_url)
     create_tables(engine)
     with session_scope(engine) as session:
+        session.info["actor"] = f"cli ({getpass.getuser()})"
         yield session

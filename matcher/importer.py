@@ -3,15 +3,19 @@
 Every row is validated first; if any row fails, nothing is written and the error lists each bad
 row and field. Rows are keyed (dossiers and needs by `ref`, enterprises by `tax_code`), so an
 import can update records it created before (`upsert`) instead of failing on duplicates.
+Files are read by `matcher.tabular`, which refuses anything that is not plain data. Before any
+row is validated, the columns are checked: every required column must be present and every
+column must be a known field.
 """
 
-import csv
+import difflib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
 from sqlmodel import Session, SQLModel, select
 
 from matcher.models import (
@@ -25,78 +29,15 @@ from matcher.models import (
 )
 from matcher.models.fields import utcnow
 from matcher.sectors import SectorCatalog
+from matcher.tabular import ImportFailed, RowError, printable
 
 KINDS = ("dossiers", "enterprises", "needs")
 _LIST_FIELDS = {"sector_codes", "keywords", "transfer_modes", "preferred_countries",
                 "preferred_modes"}
-
-
-@dataclass
-class RowError:
-    row: int  # 1-based data row (the header of a CSV/XLSX is row 0)
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"row {self.row}, field '{self.field}': {self.message}"
-
-
-class ImportFailed(ValueError):
-    """The file was rejected; `errors` names every bad row and field. Nothing was written."""
-
-    def __init__(self, errors: list[RowError]) -> None:
-        self.errors = errors
-        shown = "\n".join(str(e) for e in errors[:50])
-        more = f"\n… and {len(errors) - 50} more" if len(errors) > 50 else ""
-        super().__init__(f"{len(errors)} error(s); nothing imported:\n{shown}{more}")
-
-
 @dataclass
 class ImportReport:
     created: list[int] = field(default_factory=list)
     updated: list[int] = field(default_factory=list)
-
-
-def read_rows(path: Path) -> list[dict[str, Any]]:
-    """Rows of a .csv, .jsonl/.ndjson, .json (a list) or .xlsx file as dictionaries."""
-    suffix = path.suffix.lower()
-    try:
-        if suffix == ".csv":
-            with path.open(encoding="utf-8-sig", newline="") as handle:
-                return [dict(row) for row in csv.DictReader(handle)]
-        if suffix in (".jsonl", ".ndjson"):
-            rows = []
-            for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
-                if line.strip():
-                    try:
-                        rows.append(json.loads(line))
-                    except json.JSONDecodeError as exc:
-                        raise ImportFailed([RowError(number, "-", f"invalid JSON: {exc}")]) from exc
-            return rows
-        if suffix == ".json":
-            data = json.loads(path.read_text("utf-8"))
-            if not isinstance(data, list):
-                raise ImportFailed([RowError(0, "-", "a .json file must hold a list of objects")])
-            return data
-        if suffix == ".xlsx":
-            return _xlsx_rows(path)
-    except UnicodeDecodeError as exc:
-        raise ImportFailed([RowError(0, "-", f"file is not UTF-8 text: {exc}")]) from exc
-    raise ImportFailed([RowError(0, "-", f"unsupported file type '{suffix}': "
-                                         "use .csv, .jsonl, .json or .xlsx")])
-
-
-def _xlsx_rows(path: Path) -> list[dict[str, Any]]:
-    from openpyxl import load_workbook
-
-    sheet = load_workbook(path, read_only=True, data_only=True).active
-    rows = sheet.iter_rows(values_only=True)
-    header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
-    return [
-        {h: v for h, v in zip(header, values, strict=False) if h}
-        for values in rows
-        if any(v not in (None, "") for v in values)
-    ]
 
 
 def _clean(row: dict[str, Any]) -> dict[str, Any]:
@@ -106,11 +47,38 @@ def _clean(row: dict[str, Any]) -> dict[str, Any]:
         if key is None or value is None or (isinstance(value, str) and not value.strip()):
             continue
         if key in _LIST_FIELDS and isinstance(value, str):
-            text = value.strip()
-            value = json.loads(text) if text.startswith("[") else [
-                part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
+            value = _split(value)
         out[key] = value
     return out
+
+
+def _split(text: str) -> list[str] | str:
+    """A list cell: a JSON list, or items separated by `,` or `;` (bad JSON is left for the
+    schema to report under the field's name)."""
+    text = text.strip()
+    if text.startswith("["):
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError:
+            return text
+    return [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
+
+
+def _check_columns(kind: str, fields: Mapping[str, FieldInfo], rows: list[Any]) -> list[RowError]:
+    """Required columns that no row has, and columns that are no field of the schema."""
+    columns = {str(k) for row in rows if isinstance(row, dict) for k in row}
+    if not columns:
+        return []
+    errors = [RowError(0, name, "required column is missing")
+              for name, info in fields.items() if info.is_required() and name not in columns]
+    if kind == "needs" and not columns & {"enterprise_id", "enterprise_tax_code"}:
+        errors.append(RowError(0, "enterprise_tax_code",
+                               "required column is missing (or give enterprise_id)"))
+    for name in sorted(columns - set(fields)):
+        close = difflib.get_close_matches(name, fields, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        errors.append(RowError(0, printable(name), f"unknown column{hint}"))
+    return errors
 
 
 def _errors(row_no: int, exc: ValidationError) -> list[RowError]:
@@ -130,6 +98,9 @@ def import_records(session: Session, kind: str, rows: list[dict[str, Any]],
         "enterprises": (EnterpriseCreate, Enterprise, "tax_code"),
         "needs": (NeedCreate, Need, "ref"),
     }[kind]
+    column_errors = _check_columns(kind, schema.model_fields, rows)
+    if column_errors:
+        raise ImportFailed(column_errors)
     errors: list[RowError] = []
     valid: list[tuple[int, BaseModel]] = []
     seen_keys: dict[str, int] = {}

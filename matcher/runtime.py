@@ -7,13 +7,12 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
 
 from embeddings.base import Embedder
 from embeddings.cache import EmbeddingCache
 from embeddings.factory import make_embedder
 from matcher.config import Settings
-from matcher.db import create_tables, make_engine
+from matcher.db import Session, create_tables, make_engine
 from matcher.documents import Document
 from matcher.feasibility import ExchangeRates
 from matcher.indexing import Progress, SearchIndex

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from matcher.importer import import_records, read_rows
+from matcher.importer import import_records
 from matcher.models import Jurisdiction, Sector
+from matcher.tabular import read_rows
 
 
 @dataclass

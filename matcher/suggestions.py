@@ -92,14 +92,16 @@ class MatchService:
         return self._dossiers_for(session, query, need.sector_codes, filters, enterprise, need,
                                   limit)
 
-    def for_dossier(self, session: Session, dossier: Dossier, limit: int = 10) -> MatchList:
-        """Open needs a stored dossier could answer, with feasibility per enterprise."""
+    def for_dossier(self, session: Session, dossier: Dossier, limit: int = 10,
+                    visible: set[int] | None = None) -> MatchList:
+        """Open needs a stored dossier could answer, with feasibility per enterprise; only
+        needs whose id is in `visible`, when given."""
         query = self.queries.build(dossier_text(dossier), dossier.language)
         catalog = SectorCatalog.from_session(session)
         collection = self.index.needs
 
         def allowed(i: int) -> bool:
-            return collection.docs[i].status == "open"
+            return collection.docs[i].status == "open" and (visible is None or i in visible)
 
         def feasibility(i: int) -> Feasibility:
             need = session.get(Need, i)

@@ -11,6 +11,7 @@ from sqlalchemy.pool import StaticPool
 from sqlmodel import Session
 
 from embeddings.e5 import E5Embedder
+from matcher.auth.keys import create_key
 from matcher.config import REPO_ROOT, Settings
 from matcher.db import make_engine
 from matcher.runtime import Runtime, build_runtime
@@ -47,9 +48,20 @@ def session(runtime: Runtime) -> Iterator[Session]:
         yield s
 
 
+def authorize(client: TestClient, runtime: Runtime, role: str = "admin",
+              org: str = "Sở KH&CN Bắc Giang", **fields) -> str:
+    """Issue a real API key and make it the client's default; returns the secret."""
+    with runtime.session() as session:
+        _, secret = create_key(session, role, org, **fields)
+    client.headers["X-API-Key"] = secret
+    return secret
+
+
 @pytest.fixture
 def client(runtime: Runtime) -> Iterator[TestClient]:
+    """An API client authenticated as an admin."""
     from api.main import create_app
 
     with TestClient(create_app(runtime)) as test_client:
+        authorize(test_client, runtime)
         yield test_client

@@ -4,8 +4,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query
 
-from api.crud import check_sectors, commit_or_409, get_or_404, page
+from api.crud import apply_changes, check_sectors, commit_or_409, get_or_404, page
 from api.deps import SessionDep
+from api.security import PrincipalDep, own_enterprise
+from matcher.auth.models import Role
 from matcher.models import (
     Enterprise,
     EnterpriseCreate,
@@ -14,7 +16,6 @@ from matcher.models import (
     EnterpriseUpdate,
     Jurisdiction,
 )
-from matcher.models.fields import utcnow
 
 router = APIRouter(prefix="/enterprises", tags=["enterprises"])
 
@@ -26,18 +27,21 @@ def _check_jurisdiction(session: SessionDep, code: str | None) -> None:
 
 
 @router.get("", response_model=EnterprisesPublic)
-def read_enterprises(session: SessionDep, skip: Annotated[int, Query(ge=0)] = 0,
+def read_enterprises(session: SessionDep, who: PrincipalDep, skip: Annotated[int, Query(ge=0)] = 0,
                      limit: Annotated[int, Query(ge=1, le=100)] = 20,
                      jurisdiction: str | None = None) -> EnterprisesPublic:
-    """List enterprises, optionally of one jurisdiction."""
+    """List enterprises, optionally of one jurisdiction (an enterprise key sees its own)."""
     where = [Enterprise.jurisdiction == jurisdiction] if jurisdiction else []
+    if who.role is Role.enterprise:
+        where.append(Enterprise.id == who.enterprise_id)
     rows, count = page(session, Enterprise, skip, limit, *where)
     return EnterprisesPublic(data=[EnterprisePublic.model_validate(r) for r in rows], count=count)
 
 
 @router.get("/{enterprise_id}", response_model=EnterprisePublic)
-def read_enterprise(session: SessionDep, enterprise_id: int) -> Enterprise:
+def read_enterprise(session: SessionDep, who: PrincipalDep, enterprise_id: int) -> Enterprise:
     """One enterprise."""
+    own_enterprise(who, enterprise_id)
     return get_or_404(session, Enterprise, enterprise_id)
 
 
@@ -55,18 +59,17 @@ def create_enterprise(session: SessionDep, body: EnterpriseCreate) -> Enterprise
 
 
 @router.patch("/{enterprise_id}", response_model=EnterprisePublic)
-def update_enterprise(session: SessionDep, enterprise_id: int,
+def update_enterprise(session: SessionDep, who: PrincipalDep, enterprise_id: int,
                       body: EnterpriseUpdate) -> Enterprise:
-    """Change the fields sent."""
+    """Change the fields sent (an enterprise key: its own record only)."""
+    own_enterprise(who, enterprise_id)
     enterprise = get_or_404(session, Enterprise, enterprise_id)
     changes = body.model_dump(exclude_unset=True)
     _check_jurisdiction(session, changes.get("jurisdiction"))
     if changes.get("main_sector"):
         check_sectors(session, [changes["main_sector"]], "main_sector")
-    enterprise.sqlmodel_update(changes)
-    enterprise.updated_at = utcnow()
-    session.add(enterprise)
-    session.commit()
+    apply_changes(session, enterprise, changes, EnterpriseCreate)
+    commit_or_409(session, f"enterprise {enterprise_id}")
     session.refresh(enterprise)
     return enterprise
 

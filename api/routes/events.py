@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
-from api.crud import commit_or_409, get_or_404, page
+from api.crud import apply_changes, commit_or_409, get_or_404, page
 from api.deps import MatchesDep, RuntimeDep, SessionDep
 from matcher.events import agenda as agendas
 from matcher.events.candidates import build_candidates
@@ -51,7 +51,7 @@ from matcher.events.service import (
     pair_event,
     schedule_event,
 )
-from matcher.importer import ImportFailed, read_rows
+from matcher.tabular import ImportFailed, read_rows
 
 router = APIRouter(prefix="/events", tags=["events"])
 Limit = Annotated[int, Query(ge=1, le=100)]
@@ -108,8 +108,7 @@ def read_event(session: SessionDep, event_id: int) -> Event:
 def update_event(session: SessionDep, event_id: int, body: EventUpdate) -> Event:
     """Change name, venue or table count."""
     event = get_or_404(session, Event, event_id)
-    event.sqlmodel_update(body.model_dump(exclude_unset=True))
-    session.add(event)
+    apply_changes(session, event, body.model_dump(exclude_unset=True), EventCreate)
     session.commit()
     session.refresh(event)
     return event
@@ -154,8 +153,9 @@ def import_participants_file(session: SessionDep, event_id: int, file: UploadFil
             report = import_participants(session, event, read_rows(path))
         except ImportFailed as exc:
             session.rollback()
-            raise HTTPException(422, [{"row": e.row, "field": e.field, "msg": e.message}
-                                      for e in exc.errors]) from exc
+            raise HTTPException(422, [{"loc": ["body", "file", e.row, e.field],
+                                       "type": "value_error", "row": e.row, "field": e.field,
+                                       "msg": e.message} for e in exc.errors]) from exc
     session.commit()
     return ImportResult(created=report.created, updated=report.updated)
 
@@ -239,8 +239,7 @@ def update_meeting(session: SessionDep, event_id: int, meeting_id: int,
     merged = {**meeting.model_dump(), **changes}
     _check_place(get_or_404(session, Event, event_id), merged["slot"], merged["table"],
                  merged["locked"])
-    meeting.sqlmodel_update(changes)
-    session.add(meeting)
+    apply_changes(session, meeting, changes, MeetingCreate)
     session.commit()
     session.refresh(meeting)
     return meeting

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query
 from sqlmodel import Session, col
 
-from api.crud import get_or_404, page
+from api.crud import IdFilter, get_or_404, page
 from api.deps import SessionDep
 from matcher.ledger import (
     LedgerError,
@@ -36,13 +36,15 @@ router = APIRouter(prefix="/introductions", tags=["introductions"])
 
 @contextmanager
 def ledger_errors() -> Iterator[None]:
-    """Illegal status changes answer 409, inconsistent references 422, both with the reason."""
+    """Illegal status changes answer 409, inconsistent references 422 (in the validation-error
+    shape the schema documents), both with the reason."""
     try:
         yield
     except TransitionError as exc:
         raise HTTPException(409, str(exc)) from exc
     except LedgerError as exc:
-        raise HTTPException(422, str(exc)) from exc
+        raise HTTPException(422, [{"loc": ["body"], "type": "value_error", "msg": str(exc)}]
+                            ) from exc
 
 
 def to_public(session: Session, intro: Introduction) -> IntroductionPublic:
@@ -57,8 +59,8 @@ def to_public(session: Session, intro: Introduction) -> IntroductionPublic:
 @router.get("", response_model=IntroductionsPublic)
 def read_introductions(session: SessionDep, skip: Annotated[int, Query(ge=0)] = 0,
                        limit: Annotated[int, Query(ge=1, le=100)] = 20,
-                       enterprise_id: int | None = None, dossier_id: int | None = None,
-                       need_id: int | None = None, intermediary_id: int | None = None,
+                       enterprise_id: IdFilter = None, dossier_id: IdFilter = None,
+                       need_id: IdFilter = None, intermediary_id: IdFilter = None,
                        ) -> IntroductionsPublic:
     """List introductions, optionally of one enterprise, dossier, need or intermediary."""
     filters = {Introduction.enterprise_id: enterprise_id, Introduction.dossier_id: dossier_id,

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query
 from sqlmodel import Session, col, select
 
-from api.crud import commit_or_409, get_or_404, page
+from api.crud import apply_changes, commit_or_409, get_or_404, page
 from api.deps import SessionDep
 from api.routes.introductions import ledger_errors
 from matcher.ledger import record_training
@@ -81,8 +81,7 @@ def update_intermediary(session: SessionDep, intermediary_id: int, body: Interme
     record = get_or_404(session, Intermediary, intermediary_id)
     changes = body.model_dump(exclude_unset=True)
     _check_jurisdiction(session, changes.get("jurisdiction"))
-    record.sqlmodel_update(changes)
-    session.add(record)
+    apply_changes(session, record, changes, IntermediaryCreate)
     session.commit()
     session.refresh(record)
     return record
@@ -147,7 +146,8 @@ def create_training(session: SessionDep, body: TrainingCreate) -> TrainingPublic
 
 @router.get("/fdi-projects", response_model=FdiProjectsPublic)
 def read_fdi_projects(session: SessionDep, skip: Skip = 0, limit: Limit = 20,
-                      jurisdiction: str | None = None, year: int | None = None
+                      jurisdiction: str | None = None,
+                      year: Annotated[int | None, Query(ge=1990, le=2100)] = None,
                       ) -> FdiProjectsPublic:
     """FDI projects, optionally of one jurisdiction or year."""
     where = []
@@ -202,9 +202,10 @@ def read_plan(session: SessionDep, plan_id: int) -> PlanPublic:
 def create_plan(session: SessionDep, body: PlanCreate) -> PlanPublic:
     """Create a plan with its periods and a target per indicator."""
     _check_jurisdiction(session, body.jurisdiction)
-    for period in body.periods:
+    for i, period in enumerate(body.periods):
         if period.start > period.end:
-            raise HTTPException(422, f"period {period.label}: start is after end")
+            raise HTTPException(422, [{"loc": ["body", "periods", i], "type": "value_error",
+                                       "msg": f"period {period.label}: start is after end"}])
     plan = Plan.model_validate(body.model_dump(exclude={"periods"}))
     session.add(plan)
     commit_or_409(session, f"plan ref '{body.ref}'")

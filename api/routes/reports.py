@@ -1,8 +1,9 @@
 """Annual report downloads: the XLSX workbook and the PNG progress chart."""
 
 from datetime import date
+from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Response
+from fastapi import APIRouter, HTTPException, Query, Response
 
 from api.deps import SessionDep
 from matcher.ledger.progress import NoPlan
@@ -10,6 +11,7 @@ from matcher.ledger.report import Annual, annual, chart_png, xlsx_bytes
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+Year = Annotated[int | None, Query(ge=1900, le=2100, description="Default this year.")]
 
 
 def _annual(session: SessionDep, jurisdiction: str, year: int | None) -> Annual:
@@ -26,7 +28,7 @@ def _download(body: bytes, media_type: str, name: str) -> Response:
 
 @router.get("/annual.xlsx", response_class=Response)
 def read_annual_xlsx(session: SessionDep, jurisdiction: str,
-                     year: int | None = None) -> Response:
+                     year: Year = None) -> Response:
     """The annual report workbook (summary, introductions, transfers, trainings, by sector);
     year default this year."""
     data = _annual(session, jurisdiction, year)
@@ -36,7 +38,7 @@ def read_annual_xlsx(session: SessionDep, jurisdiction: str,
 
 @router.get("/annual.png", response_class=Response)
 def read_annual_png(session: SessionDep, jurisdiction: str,
-                    year: int | None = None) -> Response:
+                    year: Year = None) -> Response:
     """The chart of cumulative progress against the targets, labelled in Vietnamese."""
     data = _annual(session, jurisdiction, year)
     return _download(chart_png(data), "image/png", f"ketnoi-{jurisdiction}-{data.year}.png")

@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from api.deps import RuntimeDep, SessionDep
+from matcher.models.enums import TransferMode
 from matcher.suggestions import DossierFilters, MatchList
 
 router = APIRouter(tags=["search"])
@@ -20,7 +21,7 @@ def search_dossiers(
     sector: Annotated[list[str] | None,
                       Query(description="Sector codes (any jurisdiction).")] = None,
     origin_country: str | None = None,
-    transfer_mode: str | None = None,
+    transfer_mode: TransferMode | None = None,
     min_trl: Annotated[int | None, Query(ge=1, le=9)] = None,
 ) -> MatchList:
     """Dossiers that fit the text, best first, each with a score breakdown and explanation."""

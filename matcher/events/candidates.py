@@ -8,9 +8,9 @@ from sqlmodel import Session
 from matcher.events.models import ParticipantKind
 from matcher.events.pairing import Pair
 from matcher.events.service import participants, pid
-from matcher.importer import ImportFailed, RowError
 from matcher.models import Need
 from matcher.suggestions import DossierFilters
+from matcher.tabular import ImportFailed, RowError
 
 
 class NeedMatcher(Protocol):

@@ -13,8 +13,9 @@ from pydantic import ValidationError
 from sqlmodel import Session, select
 
 from matcher.events.models import Event, Participant, ParticipantCreate
-from matcher.importer import ImportFailed, ImportReport, RowError, read_rows
+from matcher.importer import ImportReport
 from matcher.models import Dossier, Need
+from matcher.tabular import ImportFailed, RowError, read_rows
 
 FIELDS = ("ref", "kind", "name", "organisation", "email", "dossier_id", "need_id",
           "available_slots", "max_meetings")

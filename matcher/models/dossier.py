@@ -9,6 +9,7 @@ from matcher.models.enums import DossierStatus, IprStatus, Source
 from matcher.models.fields import (
     check_country,
     check_currency,
+    check_text,
     check_transfer_modes,
     json_list,
     utcnow,
@@ -87,7 +88,7 @@ class Dossier(DossierBase, table=True):
 
 
 class DossierCreate(DossierBase):
-    pass
+    _check_text = field_validator("*")(check_text)
 
 
 class DossierUpdate(SQLModel):
@@ -123,9 +124,13 @@ class DossierUpdate(SQLModel):
     valid_from: date | None = None
     valid_to: date | None = None
 
+    _check_text = field_validator("*")(check_text)
+
 
 class DossierPublic(DossierBase):
     id: int
+    supplier_contact: str | None = Field(  # type: ignore[assignment]
+        None, description="Shown to intermediaries and admins only; null for other callers.")
     created_at: datetime
     updated_at: datetime
 

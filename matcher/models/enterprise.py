@@ -6,7 +6,7 @@ from pydantic import field_validator
 from sqlmodel import Field, SQLModel
 
 from matcher.models.enums import SizeClass
-from matcher.models.fields import utcnow
+from matcher.models.fields import check_text, utcnow
 from matcher.tax_code import validate_tax_code
 
 
@@ -44,7 +44,7 @@ class Enterprise(EnterpriseBase, table=True):
 
 
 class EnterpriseCreate(EnterpriseBase):
-    pass
+    _check_text = field_validator("*")(check_text)
 
 
 class EnterpriseUpdate(SQLModel):
@@ -64,6 +64,8 @@ class EnterpriseUpdate(SQLModel):
     st_budget_vnd: float | None = Field(None, ge=0)
     contact_email: str | None = None
     contact_phone: str | None = None
+
+    _check_text = field_validator("*")(check_text)
 
 
 class EnterprisePublic(EnterpriseBase):

@@ -1,6 +1,7 @@
-"""Reusable field helpers for the data model: JSON list columns, timestamps, code checks."""
+"""Reusable field helpers for the data model: JSON lists, timestamps, code and text checks."""
 
 from datetime import UTC, datetime
+from typing import Any
 
 import pycountry
 from sqlalchemy import JSON, Column
@@ -16,6 +17,16 @@ def json_list(description: str = "") -> list:
 def utcnow() -> datetime:
     """Timezone-aware now, for created/updated timestamps."""
     return datetime.now(UTC)
+
+
+def check_text(value: Any) -> Any:
+    """Validator for every field of a schema (`field_validator("*")(check_text)`): a text, or
+    each text of a list, must hold no NUL character (PostgreSQL cannot store one; pydantic
+    itself refuses lone surrogates); other values pass unchanged."""
+    texts = value if isinstance(value, list) else [value]
+    if any(isinstance(text, str) and "\x00" in text for text in texts):
+        raise ValueError("must not contain NUL characters (\\u0000)")
+    return value
 
 
 def check_country(code: str) -> str:

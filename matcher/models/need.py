@@ -6,7 +6,13 @@ from pydantic import field_validator, model_validator
 from sqlmodel import Field, SQLModel
 
 from matcher.models.enums import Confidentiality, NeedStatus
-from matcher.models.fields import check_country, check_transfer_modes, json_list, utcnow
+from matcher.models.fields import (
+    check_country,
+    check_text,
+    check_transfer_modes,
+    json_list,
+    utcnow,
+)
 
 
 class NeedBase(SQLModel):
@@ -57,6 +63,8 @@ class NeedCreate(NeedBase):
     enterprise_id: int | None = Field(None, description="The enterprise; or give its tax code.")
     enterprise_tax_code: str | None = Field(None, description="Alternative to enterprise_id.")
 
+    _check_text = field_validator("*")(check_text)
+
 
 class NeedUpdate(SQLModel):
     """Partial update: only the fields sent are changed."""
@@ -75,10 +83,15 @@ class NeedUpdate(SQLModel):
     confidentiality: Confidentiality | None = None
     status: NeedStatus | None = None
 
+    _check_text = field_validator("*")(check_text)
+
 
 class NeedPublic(NeedBase):
     id: int
-    enterprise_id: int
+    enterprise_id: int | None = Field(
+        description="Null when the need is shown anonymised (see `anonymised`).")
+    anonymised: bool = Field(
+        False, description="True when enterprise identity was removed for this caller.")
     created_at: datetime
     updated_at: datetime
 

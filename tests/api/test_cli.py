@@ -90,3 +90,22 @@ def test_import_rejects_unknown_kind(env: Path):
     result = runner.invoke(app, ["import", "patents", str(path)])
     assert result.exit_code == 2
     assert "use one of dossiers, enterprises, needs" in result.output
+
+
+def test_keys_are_issued_listed_and_revoked(env: Path):
+    first = runner.invoke(app, ["init"])
+    assert "an admin key was issued" in first.output
+    assert "admin key was issued" not in runner.invoke(app, ["init"]).output
+    made = runner.invoke(app, ["keys", "create", "--role", "intermediary", "--org",
+                               "TT Ứng dụng KH&CN", "--jurisdiction", "BG", "--quiet"])
+    assert made.exit_code == 0, made.output
+    secret = made.output.strip()
+    assert secret.startswith("kn_") and "\n" not in secret
+    listed = runner.invoke(app, ["keys", "list"]).output
+    assert "intermediary" in listed and "TT Ứng dụng KH&CN" in listed and "BG" in listed
+    assert secret not in listed and secret.split("_")[2] not in listed
+    bad = runner.invoke(app, ["keys", "create", "--role", "enterprise", "--org", "X"])
+    assert bad.exit_code != 0 and "enterprise_id" in bad.output
+    key_id = listed.splitlines()[-1].split()[0]
+    assert runner.invoke(app, ["keys", "revoke", key_id]).exit_code == 0
+    assert "revoked" in runner.invoke(app, ["keys", "list"]).output.splitlines()[-1]

@@ -17,6 +17,7 @@ from matcher.events.models import MeetingRequest
 from matcher.events.service import now
 from matcher.runtime import build_runtime
 from matcher.seed import load_sectors
+from tests.conftest import authorize
 from tests.factories import dossier_payload, enterprise_payload, need_payload
 from tests.matcher.events.test_candidates import FakeMatches
 from tests.matcher.events.world import World, build_world, event_payload, memory_engine
@@ -121,8 +122,10 @@ def test_import_rejects_the_whole_file_naming_rows(setup) -> None:
                          files={"file": ("p.csv", text, "text/csv")})
     assert answer.status_code == 422
     assert answer.json()["detail"] == [
-        {"row": 1, "field": "dossier_id", "msg": "no dossier with id 999"},
-        {"row": 2, "field": "-", "msg": "Value error, a supplier needs a dossier_id"}]
+        {"loc": ["body", "file", 1, "dossier_id"], "type": "value_error", "row": 1,
+         "field": "dossier_id", "msg": "no dossier with id 999"},
+        {"loc": ["body", "file", 2, "-"], "type": "value_error", "row": 2, "field": "-",
+         "msg": "Value error, a supplier needs a dossier_id"}]
     assert client.get(f"/events/{event_id}/participants").json()["count"] == 7
 
 
@@ -156,7 +159,7 @@ def test_error_answers(setup) -> None:
 @pytest.fixture
 def real_client(settings: Settings, e5) -> Iterator[TestClient]:
     """The full app on the real runtime and e5 model (diacritic restoration off: it is not
-    what this test is about), with the events router mounted if api.main does not yet."""
+    what this test is about), authenticated as an admin."""
     from api.main import create_app
 
     engine = memory_engine()
@@ -165,10 +168,8 @@ def real_client(settings: Settings, e5) -> Iterator[TestClient]:
     with Session(engine) as session:
         load_sectors(session, settings.seed_dir / "sectors.json")
         session.commit()
-    app = create_app(runtime)
-    if not any(getattr(r, "path", "").startswith("/events") for r in app.routes):
-        app.include_router(events.router)
-    with TestClient(app) as client:
+    with TestClient(create_app(runtime)) as client:
+        authorize(client, runtime)
         yield client
 
 

@@ -120,7 +120,8 @@ def test_unknown_references_are_422_or_404(client: TestClient, world: World) -> 
     response = client.post("/introductions", json={"dossier_id": 999,
                                                    "enterprise_id": world.agro.id})
     assert response.status_code == 422
-    assert response.json() == {"detail": "no dossier with id 999"}
+    assert response.json() == {"detail": [{"loc": ["body"], "type": "value_error",
+                                           "msg": "no dossier with id 999"}]}
     assert client.get("/introductions/999").json() == {"detail": "Introduction 999 not found"}
 
 

@@ -9,10 +9,11 @@ from openpyxl import Workbook
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, func, select
 
-from matcher.db import create_tables, make_engine
-from matcher.importer import ImportFailed, import_records, read_rows
+from matcher.db import create_tables, make_engine, session_scope
+from matcher.importer import import_records
 from matcher.models import Dossier, Enterprise, Need
 from matcher.seed import load_sectors
+from matcher.tabular import ImportFailed, read_rows
 from tests.conftest import SEED
 from tests.factories import dossier_payload, enterprise_payload, need_payload
 
@@ -29,6 +30,45 @@ def db() -> Session:
 
 def _count(session: Session, model) -> int:
     return session.exec(select(func.count()).select_from(model)).one()
+
+
+def _counts(session: Session) -> tuple[int, int, int]:
+    return tuple(_count(session, model) for model in (Dossier, Enterprise, Need))
+
+
+def _csv(path: Path, header: list[str], rows: list[list], encoding: str = "utf-8") -> Path:
+    with path.open("w", newline="", encoding=encoding) as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def _dossier_csv(path: Path, rows: list[dict], encoding: str = "utf-8") -> Path:
+    return _csv(path, list(rows[0]), [list(r.values()) for r in rows], encoding)
+
+
+@pytest.fixture
+def stocked(db: Session) -> Session:
+    """The database with a dossier, an enterprise and a need already committed."""
+    enterprise = enterprise_payload()
+    import_records(db, "dossiers", [dossier_payload()])
+    import_records(db, "enterprises", [enterprise])
+    import_records(db, "needs", [need_payload(1)])
+    db.commit()
+    assert _counts(db) == (1, 1, 1)
+    return db
+
+
+def _rejected(db: Session, kind: str, path: Path) -> list[str]:
+    """Import `path` as `ketnoi import` does (one transaction, rolled back on error) and return
+    the error lines, having checked that the database holds exactly what it held before."""
+    before = _counts(db)
+    with pytest.raises(ImportFailed) as failure:
+        with session_scope(db.get_bind()) as session:
+            import_records(session, kind, read_rows(path))
+    assert _counts(db) == before
+    return [str(e) for e in failure.value.errors]
 
 
 def _jsonl(path: Path, rows: list[dict]) -> Path:
@@ -112,15 +152,148 @@ def test_upsert_updates_instead_of_failing(db: Session):
     assert db.get(Dossier, report.updated[0]).title == "New title"
 
 
-def test_broken_encoding_is_rejected(tmp_path: Path):
-    path = tmp_path / "bad.csv"
-    path.write_bytes("title\nM\xe1y s\xe2y\n".encode("latin-1"))
-    with pytest.raises(ImportFailed, match="not UTF-8"):
-        read_rows(path)
-
-
 def test_invalid_json_line_names_the_line(tmp_path: Path):
     path = tmp_path / "bad.jsonl"
     path.write_text('{"title": "ok"}\n{"title": \n', "utf-8")
     with pytest.raises(ImportFailed, match="row 2, field '-': invalid JSON"):
         read_rows(path)
+
+
+# "Máy sấy" as Windows-1258 writes it (combining acute 0xEC), as a Vietnamese Excel saves CSV.
+CP1258_TITLE = b"M\xe1y s\xe2\xecy"
+
+
+def test_csv_in_windows_1258_is_rejected_naming_row_and_field(stocked: Session, tmp_path: Path):
+    path = tmp_path / "d.csv"
+    path.write_bytes(b"ref,title,origin_country\r\nD-1,Heat pump,KR\r\n"
+                     b"D-2," + CP1258_TITLE + b",KR\r\n")
+    assert _rejected(stocked, "dossiers", path) == [
+        "row 2, field 'title': not UTF-8 text (byte 0xe1 in 'M\\xe1y s\\xe2\\xecy'): "
+        "save the file as UTF-8"]
+
+
+def test_jsonl_with_invalid_utf8_is_rejected_naming_row_and_field(stocked: Session,
+                                                                  tmp_path: Path):
+    good = json.dumps(dossier_payload(), ensure_ascii=False).encode("utf-8")
+    bad = json.dumps(dossier_payload(summary="@@")).encode("utf-8").replace(b"@@", CP1258_TITLE)
+    path = tmp_path / "d.jsonl"
+    path.write_bytes(good + b"\n" + bad + b"\n" + good.replace(b"T-D-", b"T-D-9"))
+    errors = _rejected(stocked, "dossiers", path)
+    assert errors == ["row 2, field 'summary': not UTF-8 text (byte 0xe1 in "
+                      "'M\\xe1y s\\xe2\\xecy'): save the file as UTF-8"]
+
+
+def test_csv_with_utf8_byte_order_mark_is_accepted(db: Session, tmp_path: Path):
+    row = dossier_payload(ref="D-BOM", title="Máy sấy vải thiều", language="vi",
+                          sector_codes="VN-04", keywords="sấy", transfer_modes="licence")
+    path = _dossier_csv(tmp_path / "d.csv", [row], encoding="utf-8-sig")
+    assert path.read_bytes().startswith(b"\xef\xbb\xbfref,")
+    report = import_records(db, "dossiers", read_rows(path))
+    stored = db.get(Dossier, report.created[0])
+    assert (stored.ref, stored.title) == ("D-BOM", "Máy sấy vải thiều")
+
+
+def test_nul_character_is_rejected_naming_row_and_field(stocked: Session, tmp_path: Path):
+    rows = [dossier_payload(), dossier_payload(summary="Dryer\x00 for fruit")]
+    csv_errors = _rejected(stocked, "dossiers", _dossier_csv(tmp_path / "d.csv", rows))
+    jsonl_errors = _rejected(stocked, "dossiers", _jsonl(tmp_path / "d.jsonl", rows))
+    assert csv_errors == jsonl_errors == ["row 2, field 'summary': contains a NUL character"]
+
+
+def test_missing_required_columns_are_rejected_before_any_row(stocked: Session,
+                                                               tmp_path: Path):
+    rows = [["D-1", "A summary"], ["D-2", "Another summary"]]
+    path = _csv(tmp_path / "d.csv", ["ref", "summary"], rows)
+    assert _rejected(stocked, "dossiers", path) == [
+        "row 0, field 'title': required column is missing",
+        "row 0, field 'origin_country': required column is missing",
+    ]
+
+
+def test_needs_without_an_enterprise_column_are_rejected(stocked: Session, tmp_path: Path):
+    need = need_payload(1)
+    del need["enterprise_id"]
+    assert _rejected(stocked, "needs", _jsonl(tmp_path / "n.jsonl", [need, need])) == [
+        "row 0, field 'enterprise_tax_code': required column is missing "
+        "(or give enterprise_id)"]
+
+
+def test_unknown_columns_are_rejected_with_a_suggestion(stocked: Session, tmp_path: Path):
+    row = dossier_payload(titel="Typo", colour="red")
+    assert _rejected(stocked, "dossiers", _dossier_csv(tmp_path / "d.csv", [row])) == [
+        "row 0, field 'colour': unknown column",
+        "row 0, field 'titel': unknown column (did you mean 'title'?)",
+    ]
+
+
+def test_values_outside_the_header_and_repeated_columns_are_rejected(stocked: Session,
+                                                                      tmp_path: Path):
+    ragged = _csv(tmp_path / "r.csv", ["title", "origin_country"],
+                  [["Dryer", "KR"], ["Heat, pump dryer", "KR", "spill"]])
+    assert _rejected(stocked, "dossiers", ragged) == [
+        "row 2, field '-': a value in column 3, which has no header"]
+    twice = _csv(tmp_path / "t.csv", ["title", "origin_country", "title"], [["A", "KR", "B"]])
+    assert _rejected(stocked, "dossiers", twice) == [
+        "row 0, field 'title': column appears more than once in the header"]
+
+
+def test_xlsx_formula_cell_is_rejected_naming_row_and_column(stocked: Session, tmp_path: Path):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["ref", "title", "summary", "origin_country"])
+    sheet.append(["D-1", "Heat-pump dryer", "Dries fruit.", "KR"])
+    sheet.append(["D-2", "Biogas digester", '=HYPERLINK("http://x.example/a","Click")', "KR"])
+    book.save(tmp_path / "d.xlsx")
+    assert _rejected(stocked, "dossiers", tmp_path / "d.xlsx") == [
+        "row 2, field 'summary': cell C3 holds a formula "
+        "('=HYPERLINK(\"http://x.example/a\",\"Click\")'): import values only"]
+
+
+def test_text_starting_like_a_formula_is_rejected(stocked: Session, tmp_path: Path):
+    rows = [dossier_payload(title="=1+2"), dossier_payload(summary=" @SUM(A1:A9)"),
+            dossier_payload(supplier_contact='+HYPERLINK("http://x")'),
+            dossier_payload(keywords=["drying", "=cmd|' /C calc'!A0"])]
+    assert _rejected(stocked, "dossiers", _jsonl(tmp_path / "d.jsonl", rows)) == [
+        "row 1, field 'title': '=1+2' starts like a spreadsheet formula: text may not start "
+        "with =, @ or + (except + before a number)",
+        "row 2, field 'summary': ' @SUM(A1:A9)' starts like a spreadsheet formula: text may "
+        "not start with =, @ or + (except + before a number)",
+        "row 3, field 'supplier_contact': '+HYPERLINK(\"http://x\")' starts like a spreadsheet "
+        "formula: text may not start with =, @ or + (except + before a number)",
+        "row 4, field 'keywords': '=cmd|' /C calc'!A0' starts like a spreadsheet formula: text "
+        "may not start with =, @ or + (except + before a number)",
+    ]
+
+
+def test_phone_numbers_bullets_and_negative_numbers_are_kept_as_written(db: Session,
+                                                                        tmp_path: Path):
+    row = dossier_payload(supplier_contact="+84 24 3825 1234",
+                          advantages="- Tiết kiệm điện\n- Giữ màu quả", req_skills="+(84) 912",
+                          sector_codes="VN-04", keywords="drying", transfer_modes="licence")
+    report = import_records(db, "dossiers", read_rows(_dossier_csv(tmp_path / "d.csv", [row])))
+    stored = db.get(Dossier, report.created[0])
+    assert stored.supplier_contact == "+84 24 3825 1234"
+    assert stored.advantages == "- Tiết kiệm điện\n- Giữ màu quả"
+    assert stored.req_skills == "+(84) 912"
+    with pytest.raises(ImportFailed, match=r"row 1, field 'trl': Input should be greater"):
+        import_records(db, "dossiers", [dossier_payload(trl="-1")])
+
+
+def test_malformed_list_cell_is_named(stocked: Session, tmp_path: Path):
+    row = dossier_payload(keywords="[heat pump", sector_codes="VN-04", transfer_modes="licence")
+    assert _rejected(stocked, "dossiers", _dossier_csv(tmp_path / "d.csv", [row])) == [
+        "row 1, field 'keywords': Input should be a valid list"]
+
+
+@pytest.mark.parametrize(("name", "content", "message"), [
+    ("d.json", b'[{"title": "Dryer",', "row 0, field '-': invalid JSON: Expecting"),
+    ("d.xlsx", b"PK not really a workbook", "row 0, field '-': not a readable .xlsx workbook"),
+    ("d.csv", b'title\n"' + b"x" * 200_000 + b'"\n',
+     "row 0, field '-': line 2: not valid CSV: field larger than field limit"),
+])
+def test_unreadable_files_are_rejected(stocked: Session, tmp_path: Path, name: str,
+                                       content: bytes, message: str):
+    path = tmp_path / name
+    path.write_bytes(content)
+    errors = _rejected(stocked, "dossiers", path)
+    assert len(errors) == 1 and errors[0].startswith(message)

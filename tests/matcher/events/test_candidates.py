@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import Session
 
 from matcher.events.candidates import build_candidates, scores_from_rows
-from matcher.importer import ImportFailed
+from matcher.tabular import ImportFailed
 from tests.matcher.events.world import World
 
 

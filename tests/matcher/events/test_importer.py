@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from matcher.events.importer import import_file, parse_slots
 from matcher.events.models import Participant
-from matcher.importer import ImportFailed
+from matcher.tabular import ImportFailed
 from tests.matcher.events.world import World
 
 HEADER = "ref,kind,name,organisation,dossier_ref,need_ref,available_slots,max_meetings\n"

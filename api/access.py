@@ -1,0 +1,104 @@
+"""The access rules: which roles may call each route, by route name.
+
+Every route must have a rule here; a route without one is refused to everyone (and the
+authorization matrix test fails). Rules say who may call a route at all; which records a
+caller sees or changes (an enterprise's own needs, confidential needs, anonymised views,
+supplier contacts) is decided in the handlers with `matcher.auth.visibility`.
+"""
+
+from dataclasses import dataclass
+
+from matcher.auth.models import Role
+
+
+@dataclass(frozen=True)
+class Rule:
+    roles: frozenset[Role]
+    public: bool = False  # also without a key, when the `public_search` setting is on
+    owned: bool = False  # an enterprise key reaches only its own records here
+
+
+def _rule(*roles: Role, public: bool = False, owned: bool = False) -> Rule:
+    return Rule(frozenset(roles), public, owned)
+
+
+EVERYONE = _rule(*Role)
+BROKERS = _rule(Role.admin, Role.intermediary)  # the Department and intermediaries
+READERS = _rule(Role.admin, Role.intermediary, Role.organiser)
+EVENT_STAFF = _rule(Role.admin, Role.organiser)
+ADMIN = _rule(Role.admin)
+PUBLIC = _rule(*Role, public=True)
+OWN = _rule(Role.admin, Role.intermediary, Role.enterprise, owned=True)  # enterprises: their own
+OWN_OR_READERS = _rule(*Role, owned=True)
+
+RULES: dict[str, Rule] = {
+    # dossiers: everyone reads (contacts for brokers only); brokers write
+    "read_dossiers": EVERYONE,
+    "read_dossier": EVERYONE,
+    "create_dossier": BROKERS,
+    "update_dossier": BROKERS,
+    "delete_dossier": ADMIN,
+    "read_dossier_matches": READERS,
+    # enterprises and their needs
+    "read_enterprises": OWN_OR_READERS,
+    "read_enterprise": OWN_OR_READERS,
+    "create_enterprise": BROKERS,
+    "update_enterprise": OWN,
+    "delete_enterprise": ADMIN,
+    "read_needs": OWN_OR_READERS,
+    "read_need": OWN_OR_READERS,
+    "create_need": OWN,
+    "update_need": OWN,
+    "delete_need": OWN,
+    "read_need_matches": OWN_OR_READERS,
+    # reference data and search
+    "read_jurisdictions": PUBLIC,
+    "read_sectors": PUBLIC,
+    "search_dossiers": PUBLIC,
+    # the ledger of introductions and transfers
+    "read_introductions": READERS,
+    "read_introduction": READERS,
+    "create_introduction": BROKERS,
+    "create_introduction_from_match": BROKERS,
+    "create_status_change": BROKERS,
+    "create_transfer": BROKERS,
+    "read_intermediaries": READERS,
+    "create_intermediary": ADMIN,
+    "update_intermediary": ADMIN,
+    "read_people": READERS,
+    "create_person": BROKERS,
+    "read_transfers": READERS,
+    "read_trainings": READERS,
+    "create_training": BROKERS,
+    "read_fdi_projects": READERS,
+    "create_fdi_project": BROKERS,
+    "read_plans": READERS,
+    "read_plan": READERS,
+    "create_plan": ADMIN,
+    "read_progress": READERS,
+    "read_annual_xlsx": READERS,
+    "read_annual_png": READERS,
+    "read_audit": ADMIN,
+    # events (Techmart B2B days): organisers run them, brokers read and follow up
+    "create_event": EVENT_STAFF,
+    "read_events": READERS,
+    "read_event": READERS,
+    "update_event": EVENT_STAFF,
+    "create_participant": EVENT_STAFF,
+    "read_participants": READERS,
+    "import_participants_file": EVENT_STAFF,
+    "create_request": READERS,
+    "read_requests": READERS,
+    "answer_request": EVENT_STAFF,
+    "create_meeting": EVENT_STAFF,
+    "update_meeting": EVENT_STAFF,
+    "read_meetings": READERS,
+    "pair_meetings": EVENT_STAFF,
+    "schedule_meetings": EVENT_STAFF,
+    "check_schedule": READERS,
+    "read_agenda": READERS,
+    "read_grid": READERS,
+    "record_outcome": READERS,
+    "record_meeting_follow_up": READERS,
+    "read_outcomes": READERS,
+}

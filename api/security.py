@@ -1,0 +1,81 @@
+"""Authentication, authorization by route and the per-key write rate limit.
+
+`authorize` runs before every route: it reads the `X-API-Key` header, finds the route's rule
+in `api.access.RULES` (no rule: refused), checks the caller's role, and counts writes against
+the caller's rate limit. Handlers receive the caller as a `Principal` to decide which records
+they may see or change.
+"""
+
+import time
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, Security
+from fastapi.security import APIKeyHeader
+from limits import parse
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
+
+from api.access import RULES
+from api.deps import RuntimeDep
+from matcher.auth.keys import ANONYMOUS, Principal, authenticate
+from matcher.auth.models import Role
+
+WRITES = {"POST", "PUT", "PATCH", "DELETE"}
+api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False,
+                              description="An API key from `ketnoi keys create`.")
+
+
+class WriteLimiter:
+    """A moving-window limit on writes per API key (the `limits` library, in memory)."""
+
+    def __init__(self, limit: str) -> None:
+        self.item = parse(limit)
+        self._limiter = MovingWindowRateLimiter(MemoryStorage())
+
+    def hit(self, key_id: int) -> int | None:
+        """Count one write; None if allowed, else seconds until the next one is."""
+        if self._limiter.hit(self.item, "writes", str(key_id)):
+            return None
+        reset = self._limiter.get_window_stats(self.item, "writes", str(key_id)).reset_time
+        return max(1, int(reset - time.time()) + 1)
+
+
+def authorize(request: Request, runtime: RuntimeDep,
+              presented: Annotated[str | None, Security(api_key_header)] = None) -> Principal:
+    """The caller, if the route's rule lets them in; 401, 403 or 429 otherwise."""
+    route = request.scope.get("route")
+    rule = RULES.get(getattr(route, "name", ""))
+    if rule is None:
+        raise HTTPException(403, f"route {request.method} {request.url.path} has no access rule")
+    principal = ANONYMOUS
+    if presented:
+        with runtime.session() as session:
+            found = authenticate(session, presented)
+        if found is None:
+            raise HTTPException(401, "invalid or revoked API key",
+                                headers={"WWW-Authenticate": "X-API-Key"})
+        principal = found
+    if principal.role is None:
+        if not (rule.public and runtime.settings.public_search):
+            raise HTTPException(401, "an API key is required (header X-API-Key)",
+                                headers={"WWW-Authenticate": "X-API-Key"})
+    elif principal.role not in rule.roles:
+        raise HTTPException(403, f"role '{principal.role.value}' may not call "
+                                 f"{request.method} {route.path}")  # type: ignore[union-attr]
+    if request.method in WRITES and principal.key_id is not None:
+        wait = request.app.state.write_limiter.hit(principal.key_id)
+        if wait is not None:
+            raise HTTPException(429, f"write rate limit {runtime.settings.write_rate_limit} "
+                                     f"reached for this key", headers={"Retry-After": str(wait)})
+    request.state.principal = principal
+    return principal
+
+
+PrincipalDep = Annotated[Principal, Depends(authorize)]
+
+
+def own_enterprise(who: Principal, enterprise_id: int) -> None:
+    """404 when an enterprise key reaches for another enterprise's records (their existence
+    is not revealed)."""
+    if who.role is Role.enterprise and who.enterprise_id != enterprise_id:
+        raise HTTPException(404, f"Enterprise {enterprise_id} not found")

@@ -1,0 +1,89 @@
+"""Issuing, revoking and checking API keys. A key reads `kn_<prefix>_<secret>`."""
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from matcher.auth.models import ApiKey, Role
+from matcher.models import Enterprise, Jurisdiction
+from matcher.models.fields import utcnow
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: a key's role and scope, or nobody (`role is None`)."""
+
+    role: Role | None = None
+    key_id: int | None = None
+    org: str = ""
+    jurisdiction: str | None = None
+    enterprise_id: int | None = None
+
+    def __str__(self) -> str:
+        if self.role is None:
+            return "anonymous"
+        return f"key {self.key_id} ({self.role.value}, {self.org})"
+
+
+ANONYMOUS = Principal()
+
+
+class KeyRequestError(ValueError):
+    """A key cannot be issued as asked; the message names the option."""
+
+
+def _hash(secret: str) -> str:
+    # Secrets are 32 random bytes, so a plain SHA-256 is enough (no password stretching needed).
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def create_key(session: Session, role: Role | str, org: str, jurisdiction: str | None = None,
+               enterprise_id: int | None = None) -> tuple[ApiKey, str]:
+    """Issue and commit a key; returns the record and the secret, which is not stored."""
+    role = Role(role)
+    if not org.strip():
+        raise KeyRequestError("org: give the organisation the key is issued to")
+    if role is Role.enterprise:
+        if enterprise_id is None or session.get(Enterprise, enterprise_id) is None:
+            raise KeyRequestError(f"enterprise_id: an enterprise key needs an existing enterprise "
+                            f"(got {enterprise_id})")
+    elif enterprise_id is not None:
+        raise KeyRequestError("enterprise_id: only enterprise keys act for an enterprise")
+    if jurisdiction is not None and session.get(Jurisdiction, jurisdiction) is None:
+        raise KeyRequestError(f"jurisdiction: unknown jurisdiction '{jurisdiction}'")
+    prefix, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
+    key = ApiKey(prefix=prefix, secret_hash=_hash(secret), role=role, org=org.strip(),
+                 jurisdiction=jurisdiction, enterprise_id=enterprise_id)
+    session.add(key)
+    session.commit()
+    session.refresh(key)
+    return key, f"kn_{prefix}_{secret}"
+
+
+def revoke_key(session: Session, key_id: int) -> ApiKey:
+    """Revoke a key from now on; raises LookupError if there is no such key."""
+    key = session.get(ApiKey, key_id)
+    if key is None:
+        raise LookupError(f"no API key with id {key_id}")
+    if key.revoked_at is None:
+        key.revoked_at = utcnow()
+        session.add(key)
+        session.commit()
+    return key
+
+
+def authenticate(session: Session, presented: str) -> Principal | None:
+    """The principal of a valid, unrevoked key, or None."""
+    parts = presented.split("_", 2)
+    if len(parts) != 3 or parts[0] != "kn":
+        return None
+    key = session.exec(select(ApiKey).where(ApiKey.prefix == parts[1])).first()
+    if key is None or key.revoked_at is not None:
+        return None
+    if not hmac.compare_digest(key.secret_hash, _hash(parts[2])):
+        return None
+    return Principal(role=key.role, key_id=key.id, org=key.org, jurisdiction=key.jurisdiction,
+                     enterprise_id=key.enterprise_id)

@@ -1,0 +1,250 @@
+"""`ketnoi` killed with SIGKILL part-way: an imported file is in the database whole or not at all,
+records committed before survive, and the next start finds the index drift and repairs it."""
+
+import json
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from embeddings.e5 import E5Embedder
+from matcher.config import REPO_ROOT, Settings
+from matcher.db import session_scope
+from matcher.importer import import_records
+from matcher.models import Dossier
+from matcher.runtime import Runtime, build_runtime
+from matcher.seed import load_sectors
+from matcher.suggestions import DossierFilters
+from tests.conftest import SEED
+from tests.factories import dossier_payload
+
+pytestmark = pytest.mark.skipif(not Path("/proc/self/task").is_dir(),
+                                reason="watches the killed process through Linux /proc")
+
+BULK = 200  # short texts: the embedder needs several seconds for them, the kill far less
+NANOSLEEP_SYSCALLS = {"35", "230", "101", "115"}  # nanosleep, clock_nanosleep: x86-64, arm64
+
+
+def _bulk_rows() -> list[dict]:
+    return [dossier_payload(ref=f"B-{i}", title=f"Grain dryer model {i}",
+                            summary=f"Batch dryer number {i}.", description="", keywords=[])
+            for i in range(BULK)]
+
+
+@pytest.fixture
+def stocked(settings: Settings, e5: E5Embedder) -> Iterator[dict[str, int]]:
+    """A data directory whose database and saved index hold two dossiers; yields their ids."""
+    runtime = build_runtime(settings, embedder=e5)
+    with session_scope(runtime.engine) as session:
+        load_sectors(session, SEED / "sectors.json")
+        import_records(session, "dossiers", [
+            dossier_payload(ref="D-1", title="Heat-pump dryer for lychee"),
+            dossier_payload(ref="D-2", title="Swine wastewater digester",
+                            summary="Biogas from piggery effluent.", sector_codes=["VN-07"])])
+    runtime.sync()
+    yield _refs(runtime)
+    runtime.engine.dispose()
+
+
+def _refs(runtime: Runtime) -> dict[str, int]:
+    with runtime.session() as session:
+        return {d.ref: d.id for d in session.exec(select(Dossier)).all()}
+
+
+def _ketnoi(settings: Settings, tmp_path: Path, *args: str) -> subprocess.Popen:
+    """`ketnoi ARGS` in a child process on the test's data directory; output goes to files."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KETNOI_")}
+    env.update(KETNOI_DATA_DIR=str(settings.data_dir), KETNOI_SEED_DIR=str(settings.seed_dir),
+               PYTHONPATH=str(REPO_ROOT), HF_HUB_OFFLINE="1", OMP_WAIT_POLICY="passive")
+    with (tmp_path / "out.txt").open("w") as out, (tmp_path / "err.txt").open("w") as err:
+        return subprocess.Popen(
+            [sys.executable, "-c", "from api.cli import app; app(prog_name='ketnoi')", *args],
+            cwd=tmp_path, env=env, stdout=out, stderr=err)
+
+
+def _wait(child: subprocess.Popen, tmp_path: Path, what: str, ready: Callable[[], bool],
+          interval: float = 0.05, timeout: float = 90) -> None:
+    """Poll until `ready()`; fail if the child ends first or it takes longer than `timeout`."""
+    deadline = time.monotonic() + timeout
+    while not ready():
+        ended = child.poll() is not None
+        if ended or time.monotonic() > deadline:
+            child.kill()
+            pytest.fail(f"child {'ended' if ended else 'too slow'} before {what}:\n"
+                        f"{_output(tmp_path)}")
+        time.sleep(interval)
+
+
+def _output(tmp_path: Path, name: str = "") -> str:
+    if name:
+        return (tmp_path / name).read_text(errors="replace")
+    return _output(tmp_path, "out.txt") + _output(tmp_path, "err.txt")
+
+
+def _sleeping(pid: int) -> bool:
+    """Whether the child's main thread sleeps in nanosleep, as SQLite's busy handler does."""
+    task = Path(f"/proc/{pid}/task/{pid}")
+    try:
+        wchan = (task / "wchan").read_text()
+        syscall = (task / "syscall").read_text().split(" ", 1)[0]
+    except OSError:
+        return False
+    return "nanosleep" in wchan or syscall in NANOSLEEP_SYSCALLS
+
+
+def _waiting_for_write_lock(child: subprocess.Popen) -> Callable[[], bool]:
+    """True once the child has slept for half a second on end: it is past validating the file
+    and is waiting to write its first row, because the test holds the write lock."""
+    since: list[float] = []
+
+    def ready() -> bool:
+        if not _sleeping(child.pid):
+            since.clear()
+            return False
+        since.append(time.monotonic())
+        return since[-1] - since[0] >= 0.5
+
+    return ready
+
+
+def _hold_write_lock(settings: Settings) -> sqlite3.Connection:
+    lock = sqlite3.connect(settings.data_dir / "ketnoi.db", isolation_level=None)
+    lock.execute("BEGIN IMMEDIATE")
+    return lock
+
+
+def _write_locked(probe: sqlite3.Connection) -> bool:
+    """Whether another connection holds the database's write lock (without waiting for it)."""
+    try:
+        probe.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError:
+        return True
+    probe.execute("ROLLBACK")
+    return False
+
+
+def _counts_until_done(settings: Settings, child: subprocess.Popen, tmp_path: Path) -> list[int]:
+    """Dossier counts read about every millisecond until (and once after) the child reports
+    its import."""
+    reader = sqlite3.connect(settings.data_dir / "ketnoi.db", isolation_level=None)
+    seen: list[int] = []
+    try:
+        while True:
+            done = f"{BULK} created, 0 updated" in _output(tmp_path, "out.txt")
+            seen.append(reader.execute("SELECT count(*) FROM dossier").fetchone()[0])
+            if done:
+                return seen
+            if child.poll() is not None:
+                pytest.fail(f"child ended before its import was reported:\n{_output(tmp_path)}")
+            time.sleep(0.001)
+    finally:
+        reader.close()
+
+
+def _restart(settings: Settings, e5: E5Embedder) -> Runtime:
+    """A runtime on the data directory as a new process builds it, before its start-up sync."""
+    runtime = build_runtime(settings, embedder=e5)
+    with runtime.session() as session:
+        assert runtime.index.load(session), "saved index files did not load"
+    return runtime
+
+
+def _missing(runtime: Runtime) -> list[int]:
+    with runtime.session() as session:
+        drifts = runtime.index.verify(session)
+    assert drifts["needs"].clean and not drifts["dossiers"].stale + drifts["dossiers"].extra
+    return drifts["dossiers"].missing
+
+
+def _assert_in_step(runtime: Runtime) -> None:
+    """The index holds one vector per dossier in the database and nothing else."""
+    with runtime.session() as session:
+        ids = set(session.exec(select(Dossier.id)).all())
+        assert runtime.index.verify(session)["dossiers"].clean
+    assert set(runtime.index.dossiers.vectors.hashes) == ids
+    assert len(runtime.index.dossiers.vectors) == len(ids)
+
+
+def _top_title(runtime: Runtime, text: str) -> str:
+    with runtime.session() as session:
+        return runtime.matches.search(session, text, DossierFilters(), 3).data[0].title
+
+
+def test_import_killed_with_its_rows_uncommitted_leaves_the_file_absent_or_whole(
+        settings: Settings, e5: E5Embedder, stocked: dict[str, int], tmp_path: Path):
+    bulk = tmp_path / "bulk.jsonl"
+    bulk.write_text("\n".join(json.dumps(r) for r in _bulk_rows()), "utf-8")
+    lock = _hold_write_lock(settings)
+    child = _ketnoi(settings, tmp_path, "import", "dossiers", str(bulk))
+    _wait(child, tmp_path, "waiting for the write lock", _waiting_for_write_lock(child))
+    probe = sqlite3.connect(settings.data_dir / "ketnoi.db", isolation_level=None, timeout=0)
+    lock.execute("ROLLBACK")
+    lock.close()
+    _wait(child, tmp_path, "taking the write lock", lambda: _write_locked(probe), interval=0)
+    child.kill()  # it holds the lock: its rows are written but (almost surely) not committed
+    assert child.wait() == -9
+    probe.close()
+
+    restarted = _restart(settings, e5)
+    refs = _refs(restarted)
+    assert {r: refs[r] for r in stocked} == stocked
+    assert set(refs) - set(stocked) in (set(), {f"B-{i}" for i in range(BULK)})
+    restarted.sync()
+    _assert_in_step(restarted)
+
+
+def test_import_killed_while_indexing_keeps_the_whole_file_and_the_index_catches_up(
+        settings: Settings, e5: E5Embedder, stocked: dict[str, int], tmp_path: Path):
+    bulk = tmp_path / "bulk.jsonl"
+    bulk.write_text("\n".join(json.dumps(r) for r in _bulk_rows()), "utf-8")
+    lock = _hold_write_lock(settings)
+    child = _ketnoi(settings, tmp_path, "import", "dossiers", str(bulk))
+    _wait(child, tmp_path, "waiting for the write lock", _waiting_for_write_lock(child))
+    lock.execute("ROLLBACK")
+    lock.close()
+    # Watched from outside, the rows of the file appear all at once, never some of them.
+    seen = _counts_until_done(settings, child, tmp_path)
+    assert seen[0] == 2 and set(seen) == {2, 2 + BULK}
+    _wait(child, tmp_path, "embedding its first batch", lambda: re.search(
+        rf"indexing: .*\| *[1-9]\d*/{BULK} ", _output(tmp_path, "err.txt")) is not None)
+    child.kill()
+    assert child.wait() == -9
+
+    restarted = _restart(settings, e5)
+    refs = _refs(restarted)
+    assert {r: refs[r] for r in stocked} == stocked
+    assert set(refs) - set(stocked) == {f"B-{i}" for i in range(BULK)}
+    assert sorted(_missing(restarted)) == sorted(refs[f"B-{i}"] for i in range(BULK))
+    restarted.sync()
+    _assert_in_step(restarted)
+    assert _top_title(restarted, "grain dryer model 137") == "Grain dryer model 137"
+
+
+def test_rebuild_killed_while_embedding_leaves_loadable_files_and_is_repaired(
+        settings: Settings, e5: E5Embedder, stocked: dict[str, int], tmp_path: Path):
+    writer = build_runtime(settings, embedder=e5)
+    with session_scope(writer.engine) as session:  # in the database, not yet in the index
+        import_records(session, "dossiers", _bulk_rows())
+    writer.engine.dispose()
+    saved = {p.name: p.read_bytes() for p in (settings.data_dir / "index").iterdir()}
+    child = _ketnoi(settings, tmp_path, "index", "rebuild")
+    _wait(child, tmp_path, "starting to embed", lambda: re.search(
+        rf"rebuilding: .*\| *[1-9]\d*/{BULK + 2} ", _output(tmp_path, "err.txt")) is not None)
+    child.kill()
+    assert child.wait() == -9
+
+    index_dir = settings.data_dir / "index"
+    assert {p.name: p.read_bytes() for p in index_dir.iterdir()} == saved
+    restarted = _restart(settings, e5)
+    assert len(_missing(restarted)) == BULK
+    restarted.sync()
+    _assert_in_step(restarted)
+    assert _top_title(restarted, "biogas from pig farm wastewater") == "Swine wastewater digester"
+    assert _top_title(restarted, "grain dryer model 42") == "Grain dryer model 42"
