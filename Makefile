@@ -21,8 +21,10 @@ install: $(STAMP)
 init: $(STAMP)
 	$(BIN)/ketnoi init
 
+# The local demo lets /search answer without a key (as the README's curl does); every other
+# route needs the admin key `ketnoi init` prints. Deployments leave KETNOI_PUBLIC_SEARCH unset.
 run: init
-	$(BIN)/ketnoi serve
+	KETNOI_PUBLIC_SEARCH=$${KETNOI_PUBLIC_SEARCH:-true} $(BIN)/ketnoi serve
 
 test: $(STAMP)
 	$(BIN)/ruff check matcher api embeddings tests benchmarks

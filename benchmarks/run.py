@@ -11,6 +11,7 @@ BENCHMARKS = [
     ("benchmarks.tune_weights", ["--pool", "150"]),
     ("benchmarks.calibration", []),
     ("benchmarks.diacritics_accuracy", []),
+    ("benchmarks.ann_recall", []),
     ("benchmarks.speed", []),
     ("benchmarks.load", []),
     ("benchmarks.events_benchmark", []),

@@ -35,7 +35,8 @@ class EmbeddingCache:
         self.misses = 0
 
     @staticmethod
-    def _key(model: str, kind: str, text: str) -> str:
+    def key(model: str, kind: str, text: str) -> str:
+        """The cache key of a text embedded by `model` as a `query` or `passage`."""
         return content_hash(f"{model}\x00{kind}\x00{text}")
 
     def get_many(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
@@ -70,7 +71,7 @@ class EmbeddingCache:
     ) -> np.ndarray:
         """Vectors for `texts`, embedding only those not cached; `progress(n)` after each batch."""
         kind = "query" if is_query else "passage"
-        keys = [self._key(embedder.name, kind, t) for t in texts]
+        keys = [self.key(embedder.name, kind, t) for t in texts]
         found = self.get_many(keys)
         self.hits += len(found)
         todo: list[int] = []

@@ -32,7 +32,7 @@ class VectorIndex:
     index can be verified against the database.
     """
 
-    def __init__(self, embedder_name: str, dimension: int, exact_max: int = 50_000,
+    def __init__(self, embedder_name: str, dimension: int, exact_max: int = 200_000,
                  nprobe: int = 32) -> None:
         self.embedder_name = embedder_name
         self.dimension = dimension
@@ -142,7 +142,7 @@ class VectorIndex:
         _atomic_write(path.with_suffix(".json"), json.dumps(meta).encode("utf-8"))
 
     @classmethod
-    def load(cls, path: Path, embedder_name: str, dimension: int, exact_max: int = 50_000,
+    def load(cls, path: Path, embedder_name: str, dimension: int, exact_max: int = 200_000,
              nprobe: int = 32) -> "VectorIndex":
         """Read an index saved by `save`; refuse one built with another embedder, or whose
         metadata is missing or belongs to another save of the index."""

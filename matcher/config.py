@@ -32,8 +32,10 @@ class Settings(BaseSettings):
         "`sbert:<model name or local path>` (sentence-transformers).",
     )
     exact_index_max: int = Field(
-        50_000,
-        description="Up to this many vectors the FAISS index is exact (flat); above it, IVF.",
+        200_000,
+        description="Up to this many vectors the FAISS index is exact (flat); above it, IVF. "
+        "Exact search of 200k vectors costs about as much as embedding the query, and IVF "
+        "loses recall on cross-lingual queries (benchmarks/README.md).",
     )
     ivf_nprobe: int = Field(32, description="Inverted lists probed per query by the IVF index.")
     restore_diacritics: bool = Field(

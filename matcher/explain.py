@@ -45,5 +45,6 @@ def explain(query: Query, doc: Document, query_sectors: list[str], catalog: Sect
         parts.extend(feasibility.reasons)
         parts.extend(feasibility.concerns)
     if query.restored:
-        parts.append(f"read as “{query.text}”")
+        shown = query.text if len(query.text) <= 80 else query.text[:79].rsplit(" ", 1)[0] + "…"
+        parts.append(f"read as “{shown}”")
     return "; ".join(parts)

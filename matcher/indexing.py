@@ -76,7 +76,7 @@ class SearchIndex:
     """Both collections, their embedder and cache, and persistence under one directory."""
 
     def __init__(self, embedder: Embedder, cache: EmbeddingCache, directory: Path | None,
-                 prepare: Callable[[Document], str], exact_max: int = 50_000,
+                 prepare: Callable[[Document], str], exact_max: int = 200_000,
                  nprobe: int = 32) -> None:
         self.embedder = embedder
         self.cache = cache

@@ -206,5 +206,5 @@ def _query_info(query: Query) -> QueryInfo:
         text=query.original,
         language=query.language,
         restored_text=query.text if query.restored else None,
-        translated_terms=[f"{t.vi} → {t.en[0]}" for t in query.translations],
+        translated_terms=list(dict.fromkeys(f"{t.vi} → {t.en[0]}" for t in query.translations)),
     )
