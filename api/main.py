@@ -63,15 +63,13 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
                                                                 "by another request meanwhile"})
 
     @app.exception_handler(ValidationError)
-    async def validation_error(_: Request, exc: ValidationError) -> JSONResponse:
-        errors = exc.errors(include_url=False, include_context=False, include_input=False)
-        return JSONResponse(status_code=422, content={"detail": errors})
-
     @app.exception_handler(RequestValidationError)
-    async def request_validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
-        # Like FastAPI's answer, without echoing the input: it may be megabytes long, or not
-        # encodable at all (a lone surrogate in a JSON string made the answer a 500).
-        errors = [{k: v for k, v in e.items() if k not in ("input", "ctx")} for e in exc.errors()]
+    async def unprocessable(_: Request, exc: ValidationError | RequestValidationError
+                            ) -> JSONResponse:
+        # Each bad field with its location, without echoing the input: it may be megabytes
+        # long, or not encodable at all (a lone surrogate in a JSON string made this a 500).
+        errors = [{k: v for k, v in e.items() if k not in ("input", "ctx", "url")}
+                  for e in exc.errors()]
         return JSONResponse(status_code=422, content={"detail": jsonable_encoder(errors)})
 
     return app
