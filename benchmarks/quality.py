@@ -21,7 +21,7 @@ from benchmarks.metrics import RetrievalEvaluator
 from benchmarks.report import markdown_table, write_result
 from embeddings.cache import EmbeddingCache
 from embeddings.e5 import E5Embedder
-from matcher.config import REPO_ROOT
+from matcher.config import REPO_ROOT, Settings
 from matcher.fusion import top_k
 from matcher.indexing import SearchIndex
 from matcher.lexical import BM25Channel, english_tokens
@@ -114,6 +114,8 @@ def evaluate(rankers: dict[str, Ranker], queries: list[DevQuery],
         for style in STYLES:
             entry[style] = evaluator(run, [q.qid for q in queries if q.style == style])
         entry["confidence"] = scores
+        entry["no_match"] = evaluator.no_match_accuracy(
+            {qid: conf >= Settings(_env_file=None).min_confidence for qid, conf in scores.items()})
         results[system] = entry
     return results
 
@@ -142,6 +144,12 @@ def main() -> None:
     header = ["system", "nDCG@10", "R@50", "MRR@10", "unjudged@10", "nDCG full", "nDCG short",
               "nDCG no-diacritics", "ms/query"]
     table = markdown_table(header, rows)
+    flags = results["hybrid (engine)"]["no_match"]
+    table += (f"\n\nNo confident match (hybrid, shipped `min_confidence`): "
+              f"{flags['no_match_flagged']} of {flags['no_match_queries']} needs with no relevant "
+              f"offer flagged, {flags['match_queries_flagged']} of "
+              f"{len(queries) - flags['no_match_queries']} others flagged; "
+              f"accuracy {flags['accuracy']:.3f}")
     print(table)
     write_result("quality" if not args.pool else f"quality_pool{args.pool}",
                  {"split": args.split, "lexicon_entries": len(lexicon), "pool": args.pool,
