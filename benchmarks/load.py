@@ -17,21 +17,19 @@ import math
 import os
 import random
 import shutil
-import socket
 import subprocess
-import sys
 import tempfile
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import httpx
 
 from benchmarks.report import markdown_table, write_result
+from benchmarks.server import create_admin_key, ketnoi_command, serving
 from matcher.config import REPO_ROOT
 
 SEED = REPO_ROOT / "seed_data"
@@ -220,12 +218,6 @@ def run_concurrent(base_url: str, key: str, workload: Workload, mix: dict[str, f
 
 # -- the server ----------------------------------------------------------------------------
 
-def _ketnoi() -> list[str]:
-    script = Path(sys.executable).parent / "ketnoi"
-    return [str(script)] if script.exists() else [sys.executable, "-c",
-                                                  "from api.cli import app; app()"]
-
-
 def _env(data_dir: Path, rate_limit: str | None) -> dict[str, str]:
     env = {**os.environ, "KETNOI_DATA_DIR": str(data_dir), "KETNOI_SEED_DIR": str(SEED),
            "HF_HUB_OFFLINE": "1", "OMP_WAIT_POLICY": os.environ.get("OMP_WAIT_POLICY", "passive")}
@@ -239,50 +231,9 @@ def prepare_data_dir(data_dir: Path, timeout: float) -> float:
     if (data_dir / "ketnoi.db").exists():
         return 0.0
     began = time.perf_counter()
-    subprocess.run([*_ketnoi(), "init"], env=_env(data_dir, None), check=True, timeout=timeout)
+    subprocess.run([*ketnoi_command(), "init"], env=_env(data_dir, None), check=True,
+                   timeout=timeout)
     return time.perf_counter() - began
-
-
-def create_admin_key(data_dir: Path) -> str:
-    """An admin key for the benchmark's clients, through the CLI."""
-    done = subprocess.run([*_ketnoi(), "keys", "create", "--role", "admin", "--org",
-                           "load benchmark", "--quiet"], env=_env(data_dir, None), check=True,
-                          capture_output=True, text=True, timeout=600)
-    return done.stdout.strip()
-
-
-@contextmanager
-def serving(data_dir: Path, key: str, rate_limit: str | None, log_path: Path,
-            timeout: float) -> Iterator[str]:
-    """`ketnoi serve` on a free loopback port; yields its URL once it answers."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    with log_path.open("w") as log:
-        server = subprocess.Popen([*_ketnoi(), "serve", "--host", "127.0.0.1", "--port",
-                                   str(port)], env=_env(data_dir, rate_limit), stdout=log,
-                                  stderr=subprocess.STDOUT)
-        url = f"http://127.0.0.1:{port}"
-        try:
-            began = time.perf_counter()
-            while True:
-                if server.poll() is not None:
-                    raise RuntimeError(f"ketnoi serve exited ({server.returncode}); "
-                                       f"see {log_path}")
-                try:
-                    httpx.get(f"{url}/sectors", headers={"X-API-Key": key}).raise_for_status()
-                    break
-                except httpx.TransportError:
-                    if time.perf_counter() - began > timeout:
-                        raise
-                    time.sleep(0.5)
-            yield url
-        finally:
-            server.terminate()
-            try:
-                server.wait(60)
-            except subprocess.TimeoutExpired:
-                server.kill()
 
 
 def _all_need_ids(client: httpx.Client) -> list[int]:
@@ -331,10 +282,11 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="ketnoi-load-") as tmp:
         data_dir = Path(tmp) / "data"
         shutil.copytree(args.data_dir, data_dir)
-        key = create_admin_key(data_dir)
+        env = _env(data_dir, args.write_rate_limit)
+        key = create_admin_key(env, "load benchmark")
         log_path = Path(tmp) / "serve.log"
         step("starting ketnoi serve")
-        with serving(data_dir, key, args.write_rate_limit, log_path, args.init_timeout) as url, \
+        with serving(env, key, log_path, args.init_timeout) as url, \
                 httpx.Client(base_url=url, headers={"X-API-Key": key}, timeout=600) as client:
             workload = Workload(seed_needs, _all_need_ids(client), tag=str(int(time.time())))
             rng = random.Random(0)

@@ -20,7 +20,6 @@ import math
 import os
 import random
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -33,6 +32,7 @@ import numpy as np
 from benchmarks.adapters import SBIR_PATH, SHARED, as_document, load_sbir
 from benchmarks.devset import load_queries
 from benchmarks.report import markdown_table, write_result
+from benchmarks.server import create_admin_key, ketnoi_command, serving
 from embeddings.base import Embedder
 from embeddings.cache import EmbeddingCache, content_hash
 from embeddings.e5 import E5Embedder
@@ -199,18 +199,6 @@ def bench_corpus(records: list[dict], embedder: Embedder, builder: QueryBuilder,
 
 # -- HTTP ----------------------------------------------------------------------------------------
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _ketnoi() -> list[str]:
-    script = Path(sys.executable).parent / "ketnoi"
-    return [str(script)] if script.exists() else [sys.executable, "-c",
-                                                  "from api.cli import app; app()"]
-
-
 def bench_http(records: list[dict], vectors: dict[str, np.ndarray], embedder: Embedder,
                builder: QueryBuilder, queries: list[str], init_timeout: float = 1_800) -> dict:
     """`/search` latency through `ketnoi serve` on loopback, with these records as the database,
@@ -237,44 +225,24 @@ def bench_http(records: list[dict], vectors: dict[str, np.ndarray], embedder: Em
         env = {**os.environ, "KETNOI_DATA_DIR": str(data_dir), "KETNOI_SEED_DIR": str(seed_dir),
                "HF_HUB_OFFLINE": "1"}
         began = time.perf_counter()
-        subprocess.run([*_ketnoi(), "init"], env=env, check=True, timeout=init_timeout,
+        subprocess.run([*ketnoi_command(), "init"], env=env, check=True, timeout=init_timeout,
                        capture_output=True)
         init_s = time.perf_counter() - began
-        port = _free_port()
-        log = (Path(tmp) / "serve.log").open("w")
-        server = subprocess.Popen([*_ketnoi(), "serve", "--host", "127.0.0.1", "--port",
-                                   str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=600) as client:
-                began = time.perf_counter()
-                while True:
-                    if server.poll() is not None:
-                        raise RuntimeError(f"ketnoi serve exited: {server.returncode}")
-                    try:
-                        client.get("/sectors").raise_for_status()
-                        break
-                    except httpx.TransportError:
-                        if time.perf_counter() - began > init_timeout:
-                            raise
-                        time.sleep(0.5)
-                start_s = time.perf_counter() - began
-                began = time.perf_counter()
-                # the first search builds the BM25 channels; it is timed apart
-                client.get("/search", params={"q": "warm-up query", "limit": 10})
-                first_s = time.perf_counter() - began
+        key = create_admin_key(env, "speed benchmark")
+        began = time.perf_counter()
+        with serving(env, key, Path(tmp) / "serve.log", init_timeout) as url, \
+                httpx.Client(base_url=url, headers={"X-API-Key": key}, timeout=600) as client:
+            start_s = time.perf_counter() - began
+            began = time.perf_counter()
+            # the first search builds the BM25 channels; it is timed apart
+            client.get("/search", params={"q": "warm-up query", "limit": 10})
+            first_s = time.perf_counter() - began
 
-                def search(q: str) -> None:
-                    client.get("/search", params={"q": q, "limit": 10}).raise_for_status()
+            def search(q: str) -> None:
+                client.get("/search", params={"q": q, "limit": 10}).raise_for_status()
 
-                result = latency({"http": search, "embed_query": lambda q: embedder.embed_queries(
-                    [builder.build(q).text])}, queries)
-        finally:
-            server.terminate()
-            try:
-                server.wait(30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-            log.close()
+            result = latency({"http": search, "embed_query": lambda q: embedder.embed_queries(
+                [builder.build(q).text])}, queries)
     return {"n": len(records), "init_s": init_s, "startup_s": start_s,
             "first_search_s": first_s, **result,
             "p50_ratio": result["http"]["p50_ms"] / result["embed_query"]["p50_ms"]}
