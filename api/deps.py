@@ -19,9 +19,10 @@ RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
 def get_session(runtime: RuntimeDep, request: Request) -> Iterator[Session]:
-    """A database session per request; its writes are audited under the caller's name."""
+    """A database session per request (one per request: FastAPI caches it, so `authorize` and
+    the handler share it); its writes are audited under the caller `authorize` names."""
     with runtime.session() as session:
-        session.info["actor"] = str(getattr(request.state, "principal", "anonymous"))
+        session.info["actor"] = "anonymous"
         session.info["request"] = f"{request.method} {request.url.path}"
         yield session
 

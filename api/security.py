@@ -16,7 +16,7 @@ from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 
 from api.access import RULES
-from api.deps import RuntimeDep
+from api.deps import RuntimeDep, SessionDep
 from matcher.auth.keys import ANONYMOUS, Principal, authenticate
 from matcher.auth.models import Role
 
@@ -40,17 +40,17 @@ class WriteLimiter:
         return max(1, int(reset - time.time()) + 1)
 
 
-def authorize(request: Request, runtime: RuntimeDep,
+def authorize(request: Request, runtime: RuntimeDep, session: SessionDep,
               presented: Annotated[str | None, Security(api_key_header)] = None) -> Principal:
-    """The caller, if the route's rule lets them in; 401, 403 or 429 otherwise."""
+    """The caller, if the route's rule lets them in; 401, 403 or 429 otherwise. The key is
+    looked up in the request's own session, whose writes are then audited under the caller."""
     route = request.scope.get("route")
     rule = RULES.get(getattr(route, "name", ""))
     if rule is None:
         raise HTTPException(403, f"route {request.method} {request.url.path} has no access rule")
     principal = ANONYMOUS
     if presented:
-        with runtime.session() as session:
-            found = authenticate(session, presented)
+        found = authenticate(session, presented)
         if found is None:
             raise HTTPException(401, "invalid or revoked API key",
                                 headers={"WWW-Authenticate": "X-API-Key"})
@@ -67,7 +67,7 @@ def authorize(request: Request, runtime: RuntimeDep,
         if wait is not None:
             raise HTTPException(429, f"write rate limit {runtime.settings.write_rate_limit} "
                                      f"reached for this key", headers={"Retry-After": str(wait)})
-    request.state.principal = principal
+    session.info["actor"] = str(principal)
     return principal
 
 
