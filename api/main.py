@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from sqlalchemy.orm.exc import StaleDataError
 
+from api import openapi
 from api.routes import (
     audit,
     dossiers,
@@ -55,6 +56,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     for module in (dossiers, enterprises, needs, sectors, search, introductions, ledger, progress,
                    reports, events, audit):
         app.include_router(module.router)
+    openapi.install(app)
 
     @app.exception_handler(StaleDataError)
     async def deleted_meanwhile(_: Request, exc: StaleDataError) -> JSONResponse:

@@ -6,9 +6,11 @@ Real text: SBIR award abstracts (`../shared/data/sbir`) as dossiers, the 50 Viet
 real corpus size the dense vectors are synthetic (clustered) while the BM25 channels are built on
 the real texts and every query is embedded for real. FAISS at 100k and 1M uses clustered synthetic
 vectors: uniform random vectors have no neighbourhood structure and are the worst case for IVF
-(one uniform row at 100k shows it).
+(one uniform row at 100k shows it). Query latency through the library is also measured at 100k
+and 1M documents: synthetic vectors again, and BM25 over the SBIR texts repeated (about 10 GB
+of memory at 1M).
 
-`python -m benchmarks.speed --quick` takes a few minutes; the full run up to half an hour on two
+`python -m benchmarks.speed --quick` takes a few minutes; the full run about an hour on two
 cores. The CPU may be shared: compare the ratios, not the absolute times.
 """
 
@@ -172,14 +174,17 @@ def bench_library(index: SearchIndex, builder: QueryBuilder, queries: list[str])
 
 
 def bench_corpus(records: list[dict], embedder: Embedder, builder: QueryBuilder,
-                 settings: Settings, queries: list[str], seed: int = 0) -> dict:
-    """Real BM25 channels + synthetic vectors at the real corpus size; queries embedded for real.
-    Memory counts what the engine holds: documents, vectors and BM25 channels."""
+                 settings: Settings, queries: list[str], n: int | None = None,
+                 seed: int = 0) -> dict:
+    """Real BM25 channels + synthetic vectors at the real corpus size (or at `n` documents, the
+    records repeated in turn under new ids); queries embedded for real. Memory counts what the
+    engine holds: documents, vectors and BM25 channels."""
+    n = n or len(records)
     rng = np.random.default_rng(seed)
-    vectors = clustered_vectors(len(records), unit_centers(max(16, len(records) // 50), rng), rng)
+    vectors = clustered_vectors(n, unit_centers(max(16, n // 50), rng), rng)
     gc.collect()
     before = rss_mb()
-    docs = [as_document(r, i) for i, r in enumerate(records, start=1)]
+    docs = [as_document(records[i % len(records)], i + 1) for i in range(n)]
     index = new_index(embedder, EmbeddingCache(None), settings)
     began = time.perf_counter()
     index.dossiers.upsert(docs, vectors, [content_hash(d.text) for d in docs])
@@ -192,7 +197,7 @@ def bench_corpus(records: list[dict], embedder: Embedder, builder: QueryBuilder,
     gc.collect()
     memory = rss_mb() - before
     result = bench_library(index, builder, queries)
-    return {"n": len(docs), "vector_index": index.dossiers.vectors.kind,
+    return {"n": len(docs), "texts": len(records), "vector_index": index.dossiers.vectors.kind,
             "vector_build_s": vector_s, "bm25_build_s": bm25_s, "rss_delta_mb": memory,
             "mb_per_100k": memory * 100_000 / len(docs), **result}
 
@@ -314,14 +319,14 @@ def tables(data: dict) -> str:
          f"embedding the query {lib['embed_query']['p50_ms']:.1f}", f"{lib['p50_ratio']:.2f}",
          f"{lib['library']['queries']} Vietnamese dev needs; ratio of p50s"],
     ]
-    if "corpus" in data:
-        c = data["corpus"]
+    for c in data.get("corpus", []):
+        texts = "real" if c["n"] == c["texts"] else f"{c['texts']} real texts repeated"
         rows.append([f"query, library, {c['n']} docs (p50 / p99 ms)",
                      f"{c['library']['p50_ms']:.1f} / {c['library']['p99_ms']:.1f}",
                      f"embedding the query {c['embed_query']['p50_ms']:.1f}",
                      f"{c['p50_ratio']:.2f}",
-                     f"synthetic vectors ({c['vector_index']}), real BM25 built in "
-                     f"{c['bm25_build_s']:.0f} s"])
+                     f"synthetic vectors ({c['vector_index']}, built in {c['vector_build_s']:.0f}"
+                     f" s), BM25 on {texts} built in {c['bm25_build_s']:.0f} s"])
     for http in data.get("http", []):
         vectors = "real vectors" if http["n"] == idx["n"] else "synthetic vectors, real BM25"
         rows.append([f"query, HTTP /search, {http['n']} dossiers (p50 / p99 ms)",
@@ -330,7 +335,9 @@ def tables(data: dict) -> str:
                      f"{http['p50_ratio']:.2f}",
                      f"{vectors}; loopback; init {http['init_s']:.0f} s, first search "
                      f"{http['first_search_s']:.1f} s"])
-    if "corpus" in data:
+    # from the first corpus only: later ones reuse memory the earlier ones freed, so their RSS
+    # growth understates what they hold
+    for c in data.get("corpus", [])[:1]:
         rows.append([f"memory per 100k dossiers (MB), from {c['n']}", f"{c['mb_per_100k']:.0f}",
                      "", "", "RSS growth: documents, vectors, BM25 channels"])
     main = markdown_table(["measurement", "value", "baseline (same run)", "ratio", "note"], rows)
@@ -356,6 +363,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--docs", type=int, help="SBIR abstracts embedded for real (300)")
     parser.add_argument("--queries", type=int, help="dev needs used as queries (50)")
     parser.add_argument("--corpus", type=int, help="documents at corpus scale (all 59,064)")
+    parser.add_argument("--scale", type=int, nargs="*",
+                        help="library latency beyond the corpus, its texts repeated (100000 "
+                             "1000000)")
     parser.add_argument("--faiss", type=int, nargs="*", help="FAISS sizes (100000 1000000)")
     parser.add_argument("--faiss-queries", type=int, help="queries per FAISS size (200)")
     parser.add_argument("--no-http", action="store_true", help="skip the HTTP measurements")
@@ -366,6 +376,7 @@ def main(argv: list[str] | None = None) -> None:
     n_docs = args.docs or (24 if quick else 300)
     n_queries = args.queries or (8 if quick else 50)
     n_corpus = args.corpus or (10_000 if quick else None)
+    scale_sizes = args.scale if args.scale is not None else ([] if quick else [100_000, 1_000_000])
     faiss_sizes = args.faiss or ([30_000] if quick else [100_000, 1_000_000])
     faiss_queries = args.faiss_queries or (50 if quick else 200)
     http_corpus = (not quick) if args.http_corpus is None else args.http_corpus
@@ -399,7 +410,7 @@ def main(argv: list[str] | None = None) -> None:
 
     corpus_records = load_sbir(limit=n_corpus, classify=False)
     step(f"corpus scale: {len(corpus_records)} real texts, synthetic vectors")
-    data["corpus"] = bench_corpus(corpus_records, embedder, builder, settings, queries)
+    data["corpus"] = [bench_corpus(corpus_records, embedder, builder, settings, queries)]
 
     if not args.no_http:
         texts = [d.text for d in docs]  # all cached: read back, not embedded again
@@ -414,6 +425,10 @@ def main(argv: list[str] | None = None) -> None:
             texts = [as_document(r, 0).text for r in corpus_records]
             data["http"].append(bench_http(corpus_records, dict(zip(texts, synthetic, strict=True)),
                                            embedder, builder, queries))
+    for n in scale_sizes:
+        step(f"query latency, library, {n:,} documents ({len(corpus_records)} texts repeated)")
+        data["corpus"].append(bench_corpus(corpus_records, embedder, builder, settings, queries,
+                                           n))
     del corpus_records, index
     data["faiss"] = []
     for n in faiss_sizes:

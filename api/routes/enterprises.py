@@ -2,10 +2,11 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, Query
 
 from api.crud import apply_changes, check_sectors, commit_or_409, get_or_404, page
 from api.deps import SessionDep
+from api.filters import JurisdictionFilter, check_jurisdiction
 from api.security import PrincipalDep, own_enterprise
 from matcher.auth.models import Role
 from matcher.models import (
@@ -14,22 +15,15 @@ from matcher.models import (
     EnterprisePublic,
     EnterprisesPublic,
     EnterpriseUpdate,
-    Jurisdiction,
 )
 
 router = APIRouter(prefix="/enterprises", tags=["enterprises"])
 
 
-def _check_jurisdiction(session: SessionDep, code: str | None) -> None:
-    if code is not None and session.get(Jurisdiction, code) is None:
-        raise HTTPException(422, [{"loc": ["body", "jurisdiction"], "type": "value_error",
-                                   "msg": f"unknown jurisdiction '{code}'"}])
-
-
 @router.get("", response_model=EnterprisesPublic)
 def read_enterprises(session: SessionDep, who: PrincipalDep, skip: Annotated[int, Query(ge=0)] = 0,
                      limit: Annotated[int, Query(ge=1, le=100)] = 20,
-                     jurisdiction: str | None = None) -> EnterprisesPublic:
+                     jurisdiction: JurisdictionFilter = None) -> EnterprisesPublic:
     """List enterprises, optionally of one jurisdiction (an enterprise key sees its own)."""
     where = [Enterprise.jurisdiction == jurisdiction] if jurisdiction else []
     if who.role is Role.enterprise:
@@ -48,7 +42,7 @@ def read_enterprise(session: SessionDep, who: PrincipalDep, enterprise_id: int) 
 @router.post("", response_model=EnterprisePublic, status_code=201)
 def create_enterprise(session: SessionDep, body: EnterpriseCreate) -> Enterprise:
     """Register an enterprise (tax code validated, unique)."""
-    _check_jurisdiction(session, body.jurisdiction)
+    check_jurisdiction(session, body.jurisdiction)
     if body.main_sector:
         check_sectors(session, [body.main_sector], "main_sector")
     enterprise = Enterprise.model_validate(body)
@@ -65,7 +59,7 @@ def update_enterprise(session: SessionDep, who: PrincipalDep, enterprise_id: int
     own_enterprise(who, enterprise_id)
     enterprise = get_or_404(session, Enterprise, enterprise_id)
     changes = body.model_dump(exclude_unset=True)
-    _check_jurisdiction(session, changes.get("jurisdiction"))
+    check_jurisdiction(session, changes.get("jurisdiction"))
     if changes.get("main_sector"):
         check_sectors(session, [changes["main_sector"]], "main_sector")
     apply_changes(session, enterprise, changes, EnterpriseCreate)

@@ -7,6 +7,7 @@ from sqlmodel import Session, col, select
 
 from api.crud import apply_changes, commit_or_409, get_or_404, page
 from api.deps import SessionDep
+from api.filters import JurisdictionFilter, check_jurisdiction
 from api.routes.introductions import ledger_errors
 from matcher.ledger import record_training
 from matcher.ledger.models import (
@@ -40,22 +41,16 @@ from matcher.ledger.models import (
     TransferPublic,
     TransfersPublic,
 )
-from matcher.models import Enterprise, Jurisdiction
+from matcher.models import Enterprise
 
 router = APIRouter(prefix="/ledger", tags=["ledger"])
 Skip = Annotated[int, Query(ge=0)]
 Limit = Annotated[int, Query(ge=1, le=100)]
 
 
-def _check_jurisdiction(session: Session, code: str | None) -> None:
-    if code is not None and session.get(Jurisdiction, code) is None:
-        raise HTTPException(422, [{"loc": ["body", "jurisdiction"], "type": "value_error",
-                                   "msg": f"unknown jurisdiction '{code}'"}])
-
-
 @router.get("/intermediaries", response_model=IntermediariesPublic)
 def read_intermediaries(session: SessionDep, skip: Skip = 0, limit: Limit = 20,
-                        jurisdiction: str | None = None) -> IntermediariesPublic:
+                        jurisdiction: JurisdictionFilter = None) -> IntermediariesPublic:
     """List intermediary organisations, optionally of one jurisdiction."""
     where = [Intermediary.jurisdiction == jurisdiction] if jurisdiction else []
     rows, count = page(session, Intermediary, skip, limit, *where)
@@ -66,7 +61,7 @@ def read_intermediaries(session: SessionDep, skip: Skip = 0, limit: Limit = 20,
 @router.post("/intermediaries", response_model=IntermediaryPublic, status_code=201)
 def create_intermediary(session: SessionDep, body: IntermediaryCreate) -> Intermediary:
     """Register an intermediary organisation."""
-    _check_jurisdiction(session, body.jurisdiction)
+    check_jurisdiction(session, body.jurisdiction)
     record = Intermediary.model_validate(body)
     session.add(record)
     commit_or_409(session, f"intermediary ref '{body.ref}'")
@@ -80,7 +75,7 @@ def update_intermediary(session: SessionDep, intermediary_id: int, body: Interme
     """Change the fields sent."""
     record = get_or_404(session, Intermediary, intermediary_id)
     changes = body.model_dump(exclude_unset=True)
-    _check_jurisdiction(session, changes.get("jurisdiction"))
+    check_jurisdiction(session, changes.get("jurisdiction"))
     apply_changes(session, record, changes, IntermediaryCreate)
     session.commit()
     session.refresh(record)
@@ -108,7 +103,7 @@ def create_person(session: SessionDep, intermediary_id: int, body: PersonCreate)
 
 @router.get("/transfers", response_model=TransfersPublic)
 def read_transfers(session: SessionDep, skip: Skip = 0, limit: Limit = 20,
-                   jurisdiction: str | None = None) -> TransfersPublic:
+                   jurisdiction: JurisdictionFilter = None) -> TransfersPublic:
     """Signed transfer contracts, optionally of one jurisdiction's enterprises."""
     where = []
     if jurisdiction:
@@ -127,7 +122,7 @@ def _training_public(session: Session, training: Training) -> TrainingPublic:
 
 @router.get("/trainings", response_model=TrainingsPublic)
 def read_trainings(session: SessionDep, skip: Skip = 0, limit: Limit = 20,
-                   jurisdiction: str | None = None) -> TrainingsPublic:
+                   jurisdiction: JurisdictionFilter = None) -> TrainingsPublic:
     """Trainings with their participants, optionally of one jurisdiction."""
     where = [Training.jurisdiction == jurisdiction] if jurisdiction else []
     rows, count = page(session, Training, skip, limit, *where)
@@ -137,7 +132,7 @@ def read_trainings(session: SessionDep, skip: Skip = 0, limit: Limit = 20,
 @router.post("/trainings", response_model=TrainingPublic, status_code=201)
 def create_training(session: SessionDep, body: TrainingCreate) -> TrainingPublic:
     """Record a course and its participants."""
-    _check_jurisdiction(session, body.jurisdiction)
+    check_jurisdiction(session, body.jurisdiction)
     with ledger_errors():
         training = record_training(session, body)
     commit_or_409(session, f"training ref '{body.ref}'")
@@ -146,7 +141,7 @@ def create_training(session: SessionDep, body: TrainingCreate) -> TrainingPublic
 
 @router.get("/fdi-projects", response_model=FdiProjectsPublic)
 def read_fdi_projects(session: SessionDep, skip: Skip = 0, limit: Limit = 20,
-                      jurisdiction: str | None = None,
+                      jurisdiction: JurisdictionFilter = None,
                       year: Annotated[int | None, Query(ge=1990, le=2100)] = None,
                       ) -> FdiProjectsPublic:
     """FDI projects, optionally of one jurisdiction or year."""
@@ -163,7 +158,7 @@ def read_fdi_projects(session: SessionDep, skip: Skip = 0, limit: Limit = 20,
 @router.post("/fdi-projects", response_model=FdiProjectPublic, status_code=201)
 def create_fdi_project(session: SessionDep, body: FdiProjectCreate) -> FdiProject:
     """Record an FDI project of a year, with or without technology transfer."""
-    _check_jurisdiction(session, body.jurisdiction)
+    check_jurisdiction(session, body.jurisdiction)
     if body.local_enterprise_id is not None:
         get_or_404(session, Enterprise, body.local_enterprise_id)
     record = FdiProject.model_validate(body)
@@ -185,7 +180,7 @@ def _plan_public(session: Session, plan: Plan) -> PlanPublic:
 
 
 @router.get("/plans", response_model=PlansPublic)
-def read_plans(session: SessionDep, jurisdiction: str | None = None) -> PlansPublic:
+def read_plans(session: SessionDep, jurisdiction: JurisdictionFilter = None) -> PlansPublic:
     """Plans with their periods and targets."""
     where = [Plan.jurisdiction == jurisdiction] if jurisdiction else []
     rows, count = page(session, Plan, 0, 100, *where)
@@ -201,7 +196,7 @@ def read_plan(session: SessionDep, plan_id: int) -> PlanPublic:
 @router.post("/plans", response_model=PlanPublic, status_code=201)
 def create_plan(session: SessionDep, body: PlanCreate) -> PlanPublic:
     """Create a plan with its periods and a target per indicator."""
-    _check_jurisdiction(session, body.jurisdiction)
+    check_jurisdiction(session, body.jurisdiction)
     for i, period in enumerate(body.periods):
         if period.start > period.end:
             raise HTTPException(422, [{"loc": ["body", "periods", i], "type": "value_error",

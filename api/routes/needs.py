@@ -7,6 +7,7 @@ from sqlmodel import select
 
 from api.crud import IdFilter, apply_changes, check_sectors, commit_or_409, page
 from api.deps import RuntimeDep, SessionDep
+from api.filters import CountryFilter
 from api.security import PrincipalDep
 from api.views import need_out, readable_need
 from matcher.auth.keys import Principal
@@ -116,7 +117,7 @@ def delete_need(session: SessionDep, runtime: RuntimeDep, who: PrincipalDep,
 @router.get("/{need_id}/matches", response_model=MatchList)
 def read_need_matches(session: SessionDep, runtime: RuntimeDep, who: PrincipalDep, need_id: int,
                       limit: Annotated[int, Query(ge=1, le=100)] = 10,
-                      origin_country: str | None = None,
+                      origin_country: CountryFilter = None,
                       transfer_mode: TransferMode | None = None,
                       min_trl: Annotated[int | None, Query(ge=1, le=9)] = None) -> MatchList:
     """Dossiers in its jurisdiction's priority sectors, with feasibility and explanations."""

@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from api.deps import RuntimeDep, SessionDep
+from api.filters import CountryFilter, JurisdictionFilter
 from matcher.models.enums import TransferMode
 from matcher.suggestions import DossierFilters, MatchList
 
@@ -17,10 +18,10 @@ def search_dossiers(
     runtime: RuntimeDep,
     q: Annotated[str, Query(min_length=2, max_length=2000, description="Text in any language.")],
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
-    jurisdiction: Annotated[str | None, Query(description="Only its priority sectors.")] = None,
+    jurisdiction: JurisdictionFilter = None,
     sector: Annotated[list[str] | None,
                       Query(description="Sector codes (any jurisdiction).")] = None,
-    origin_country: str | None = None,
+    origin_country: CountryFilter = None,
     transfer_mode: TransferMode | None = None,
     min_trl: Annotated[int | None, Query(ge=1, le=9)] = None,
 ) -> MatchList:

@@ -198,6 +198,15 @@ QUERIES = [
     ("/search", {"q": "heat pump", "transfer_mode": "barter"}, "transfer_mode", MODE_ENUM),
     ("/introductions", {"enterprise_id": HUGE}, "enterprise_id",
      "Input should be less than or equal to 9223372036854775807"),
+    ("/search", {"q": "heat pump", "origin_country": "XX"}, "origin_country",
+     "Value error, 'XX' is not an ISO 3166-1 alpha-2 country code"),
+    ("/search", {"q": "heat pump", "jurisdiction": "ZZ"}, "jurisdiction",
+     "unknown jurisdiction 'ZZ'"),
+    ("/enterprises", {"jurisdiction": "ZZ"}, "jurisdiction", "unknown jurisdiction 'ZZ'"),
+    ("/ledger/transfers", {"jurisdiction": "ZZ"}, "jurisdiction", "unknown jurisdiction 'ZZ'"),
+    ("/ledger/trainings", {"jurisdiction": "ZZ"}, "jurisdiction", "unknown jurisdiction 'ZZ'"),
+    ("/ledger/fdi-projects", {"jurisdiction": "ZZ"}, "jurisdiction",
+     "unknown jurisdiction 'ZZ'"),
 ]
 
 
@@ -211,10 +220,27 @@ def test_bad_query_value_is_422_naming_the_parameter(client: TestClient, url: st
     assert error_at(response, ["query", field])["msg"] == message
 
 
-def test_bad_transfer_mode_on_need_matches_is_422(client: TestClient, ids: dict[str, int]):
-    response = client.get(f"/needs/{ids['needs']}/matches", params={"transfer_mode": "barter"})
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("transfer_mode", "barter", MODE_ENUM),
+    ("origin_country", "XX", "Value error, 'XX' is not an ISO 3166-1 alpha-2 country code"),
+])
+def test_bad_filter_on_need_matches_is_422(client: TestClient, ids: dict[str, int], field: str,
+                                           value: str, message: str):
+    response = client.get(f"/needs/{ids['needs']}/matches", params={field: value})
     assert response.status_code == 422, response.text
-    assert error_at(response, ["query", "transfer_mode"])["msg"] == MODE_ENUM
+    assert error_at(response, ["query", field])["msg"] == message
+
+
+def test_known_filter_codes_still_filter(client: TestClient):
+    """A lower-case country code is accepted (upper-cased) and filters; a known jurisdiction
+    answers 200."""
+    german = client.post("/dossiers", json=dossier_payload(origin_country="DE")).json()["id"]
+    client.post("/dossiers", json=dossier_payload(origin_country="KR"))
+    response = client.get("/search", params={"q": "heat pump dryer", "origin_country": "de"})
+    assert response.status_code == 200, response.text
+    assert [m["id"] for m in response.json()["data"]] == [german]
+    assert client.get("/search", params={"q": "heat pump", "jurisdiction": "BG"}).status_code \
+        == 200
 
 
 def test_id_beyond_64_bits_is_a_404_or_422_not_a_server_error(client: TestClient,
