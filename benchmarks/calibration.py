@@ -1,8 +1,17 @@
-"""Seed-needs benchmark: match quality on the labelled seed needs, fusion variants side by side,
-and the `no confident match` threshold calibrated on the needs nothing in the seed satisfies."""
+"""Seed-needs benchmark: match quality on the labelled seed needs, fusion variants and the
+stages after retrieval (sector bonus, feasibility) side by side, and the `no confident match`
+threshold calibrated on the needs nothing in the seed satisfies.
+
+The seed needs belong to enterprises with a size, engineers and a budget, so the feasibility
+stage can be measured here (the dev split's needs carry no enterprise). A stage is switched off
+by patching it out of `matcher.suggestions` for one pass.
+"""
 
 import json
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from unittest.mock import patch
 
 import numpy as np
 from sklearn.metrics import roc_auc_score
@@ -16,6 +25,7 @@ from embeddings.cache import EmbeddingCache
 from embeddings.e5 import E5Embedder
 from matcher.config import REPO_ROOT, Settings
 from matcher.db import make_engine
+from matcher.feasibility import Feasibility, assess
 from matcher.matching import DEFAULT_WEIGHTS
 from matcher.models import Dossier, Enterprise, Need
 from matcher.runtime import Runtime, build_runtime
@@ -29,6 +39,24 @@ VARIANTS = {
     "lexical only (lexicon + Vietnamese BM25)": {"lex_en": 1.0, "lex_vi": 1.0},
     "engine weights": DEFAULT_WEIGHTS,
 }
+
+STAGES = {  # ablations of the engine weights: stages switched off
+    "engine − sector bonus": ("sector",),
+    "engine − feasibility": ("feasibility",),
+    "fused retrieval only (− both)": ("sector", "feasibility"),
+}
+
+
+@contextmanager
+def stages_off(stages: tuple[str, ...]) -> Iterator[None]:
+    """Within the block, the match service ranks without the named stages."""
+    with ExitStack() as stack:
+        if "sector" in stages:
+            stack.enter_context(patch("matcher.suggestions.SECTOR_BONUS", 0.0))
+        if "feasibility" in stages:
+            stack.enter_context(patch("matcher.suggestions.assess",
+                                      lambda *args, **kwargs: Feasibility()))
+        yield
 
 
 def seeded_runtime(cache_path: Path | None = CACHE) -> Runtime:
@@ -84,19 +112,27 @@ def main() -> None:
     with runtime.session() as session:
         refs = {d.id: d.ref for d in session.exec(select(Dossier)).all()}
         needs = [n for n in session.exec(select(Need)).all() if n.ref in labels]
-        for name, weights in VARIANTS.items():
+        passes = [(name, weights, ()) for name, weights in VARIANTS.items()]
+        passes += [(name, DEFAULT_WEIGHTS, off) for name, off in STAGES.items()]
+        for name, weights, off in passes:
             runtime.matches.weights = weights
-            run, confidences = {}, {}
+            run, confidences, infeasible = {}, {}, []
             for need in needs:
                 enterprise = session.get(Enterprise, need.enterprise_id)
                 jurisdiction = enterprise.jurisdiction if enterprise else None
                 filters = DossierFilters(jurisdiction=jurisdiction)
-                found = runtime.matches.for_need(session, need, filters, 50)
+                with stages_off(off):
+                    found = runtime.matches.for_need(session, need, filters, 50)
                 run[need.ref] = [refs[s.id] for s in found.data]
                 confidences[need.ref] = found.confidence
+                infeasible += [assess(session.get(Dossier, s.id), enterprise, need,
+                                      runtime.matches.rates).score < 1 for s in found.data[:10]]
             scores = evaluator(run)
-            results[name] = {"metrics": scores, "confidence": confidences}
-            rows.append([name, scores["ndcg@10"], scores["recall@50"], scores["mrr@10"]])
+            share = sum(infeasible) / max(1, len(infeasible))
+            results[name] = {"metrics": scores, "confidence": confidences,
+                             "infeasible_at_10": share}
+            rows.append([name, scores["ndcg@10"], scores["recall@50"], scores["mrr@10"],
+                         f"{share:.3f}"])
         runtime.matches.weights = DEFAULT_WEIGHTS
     confidences = results["engine weights"]["confidence"]
     refs_order = list(confidences)
@@ -107,7 +143,8 @@ def main() -> None:
     shipped_caught, shipped_false = flag_rates(scores, has_match, shipped)
     no_match = [confidences[r] for r, m in zip(refs_order, has_match, strict=True) if not m]
     matched = [confidences[r] for r, m in zip(refs_order, has_match, strict=True) if m]
-    table = markdown_table(["fusion (seed needs)", "nDCG@10", "R@50", "MRR@10"], rows)
+    table = markdown_table(["system (seed needs)", "nDCG@10", "R@50", "MRR@10",
+                            "infeasible share of top 10"], rows)
     table += (f"\n\nno-match calibration: {len(no_match)} needs without a match, "
               f"{len(matched)} with; confidence median {np.median(no_match):.3f} vs "
               f"{np.median(matched):.3f}; ROC AUC {roc_auc_score(has_match, scores):.3f}. "
@@ -116,7 +153,9 @@ def main() -> None:
               f"`min_confidence` {shipped:.3f} flags {shipped_caught:.0%} and "
               f"{shipped_false:.0%}")
     print(table)
-    write_result("calibration", {"variants": {k: v["metrics"] for k, v in results.items()},
+    write_result("calibration", {"variants": {k: {**v["metrics"],
+                                                  "infeasible_at_10": v["infeasible_at_10"]}
+                                              for k, v in results.items()},
                                  "threshold": cut, "no_match_flagged": caught,
                                  "matchable_flagged": false_alarms, "shipped": shipped,
                                  "confidence_no_match": no_match,
