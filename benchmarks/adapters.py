@@ -29,12 +29,11 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
+from benchmarks.devset import SHARED
 from benchmarks.report import markdown_table, write_result
-from matcher.config import REPO_ROOT
 from matcher.documents import Document, join_fields
 from matcher.sector_classifier import SectorClassifier, default_classifier, evaluate, scores
 
-SHARED = REPO_ROOT.parent / "shared"
 NASA_PATH = Path("data") / "nasa-t2" / "nasa_t2.jsonl"
 SBIR_PATH = Path("data") / "sbir" / "sbir_awards.parquet"
 

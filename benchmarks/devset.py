@@ -1,6 +1,7 @@
 """The dev split of ../shared/eval: English offers as documents, Vietnamese needs as queries."""
 
 import json
+import os
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -8,7 +9,8 @@ from pathlib import Path
 from matcher.config import REPO_ROOT
 from matcher.documents import Document, join_fields
 
-SHARED = REPO_ROOT.parent / "shared"
+# The shared corpora sit beside the repository; KETNOI_SHARED points elsewhere.
+SHARED = Path(os.environ.get("KETNOI_SHARED", REPO_ROOT.parent / "shared"))
 
 
 @dataclass(frozen=True)
