@@ -58,13 +58,33 @@ class BM25Channel:
             self._bm25.index([t or ["\x00"] for t in token_lists], show_progress=False)
             self._vocab = set(self._bm25.vocab_dict)
 
-    def scores(self, query_tokens: Iterable[str]) -> dict[int, float]:
-        """BM25 score of every document with a positive score."""
+    def scores(self, query_tokens: Iterable[str], limit: int | None = None,
+               allowed: set[int] | None = None) -> dict[int, float]:
+        """BM25 score of every document with a positive score (of those whose id is in
+        `allowed`, when given); with `limit`, only the `limit` best, ties broken by id.
+
+        The cut is made on the score array: building and sorting a dict of every match cost
+        seconds a query at 1M documents (benchmarks/README.md, speed).
+        """
         if self._empty:
             return {}
         tokens = [t for t in query_tokens if t in self._vocab]
         if not tokens:
             return {}
         raw = self._bm25.get_scores(tokens)
-        hits = np.nonzero(raw > 0)[0]
+        positive = raw > 0
+        if allowed is not None:
+            positive &= np.isin(self.ids, np.fromiter(allowed, dtype=np.int64, count=len(allowed)))
+        hits = np.nonzero(positive)[0]
+        if limit is not None and len(hits) > limit:
+            hits = self._best(hits, raw[hits], limit)
         return {int(self.ids[i]): float(raw[i]) for i in hits}
+
+    def _best(self, hits: np.ndarray, scores: np.ndarray, limit: int) -> np.ndarray:
+        """The `limit` hits of highest score; among equal scores at the cut, lowest id first
+        (the order `matcher.fusion.top_k` gives)."""
+        cut = np.partition(scores, len(scores) - limit)[len(scores) - limit]
+        above = hits[scores > cut]
+        tied = hits[scores == cut]
+        tied = tied[np.argsort(self.ids[tied], kind="stable")][: limit - len(above)]
+        return np.concatenate([above, tied])

@@ -52,7 +52,7 @@ def channel_scores(index: SearchIndex, collection: Collection, query: Query,
                    pool: int = POOL) -> ChannelScores:
     """Raw scores of the named channels: `dense` (the query text embedded), `dense_en` (its
     lexicon translation embedded), `lex_en` (BM25 over non-Vietnamese documents) and `lex_vi`
-    (BM25 over Vietnamese ones), limited to `allowed_ids` when given."""
+    (BM25 over Vietnamese ones), each its `pool` best, limited to `allowed_ids` when given."""
     channels = set(channels)
 
     def dense(text: str) -> tuple[np.ndarray, dict[int, float]]:
@@ -65,12 +65,9 @@ def channel_scores(index: SearchIndex, collection: Collection, query: Query,
         raw["dense_en"] = dense(query.en_text)[1]
     lexical = collection.channels()
     if "lex_vi" in channels:
-        raw["lex_vi"] = lexical["vi"].scores(query.vi_tokens)
+        raw["lex_vi"] = lexical["vi"].scores(query.vi_tokens, pool, allowed_ids)
     if "lex_en" in channels:
-        raw["lex_en"] = lexical["en"].scores(query.en_tokens)
-    if allowed_ids is not None:
-        raw = {name: {i: s for i, s in scores.items() if i in allowed_ids}
-               for name, scores in raw.items()}
+        raw["lex_en"] = lexical["en"].scores(query.en_tokens, pool, allowed_ids)
     return ChannelScores(raw, cosines, vector)
 
 
