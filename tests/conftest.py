@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session
 
 from embeddings.e5 import E5Embedder
 from matcher.auth.keys import create_key
 from matcher.config import REPO_ROOT, Settings
-from matcher.db import make_engine
+from matcher.db import make_engine, session_scope
 from matcher.runtime import Runtime, build_runtime
 from matcher.seed import load_sectors
 
@@ -31,15 +32,20 @@ def settings(tmp_path: Path) -> Settings:
     return Settings(data_dir=tmp_path / "data", seed_dir=SEED, _env_file=None)
 
 
+def runtime_with_sectors(settings: Settings, e5: E5Embedder, engine: Engine | None = None,
+                         persist: bool = True) -> Runtime:
+    """A runtime (on `engine`, or the settings' database) with the sector taxonomies loaded."""
+    built = build_runtime(settings, engine=engine, embedder=e5, persist=persist)
+    with session_scope(built.engine) as session:
+        load_sectors(session, SEED / "sectors.json")
+    return built
+
+
 @pytest.fixture
 def runtime(settings: Settings, e5: E5Embedder) -> Runtime:
     """A runtime on in-memory SQLite (StaticPool) with the sector taxonomies loaded."""
-    engine = make_engine("sqlite://", poolclass=StaticPool)
-    built = build_runtime(settings, engine=engine, embedder=e5, persist=False)
-    with Session(engine) as session:
-        load_sectors(session, SEED / "sectors.json")
-        session.commit()
-    return built
+    return runtime_with_sectors(settings, e5, make_engine("sqlite://", poolclass=StaticPool),
+                                persist=False)
 
 
 @pytest.fixture

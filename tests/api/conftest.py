@@ -6,16 +6,14 @@ from dataclasses import dataclass
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.pool import StaticPool
-from sqlmodel import Session
 
 from api.main import create_app
 from matcher.auth.keys import create_key
 from matcher.auth.models import Role
 from matcher.config import Settings
 from matcher.db import make_engine
-from matcher.runtime import Runtime, build_runtime
-from matcher.seed import load_sectors
-from tests.conftest import SEED
+from matcher.runtime import Runtime
+from tests.conftest import SEED, runtime_with_sectors
 from tests.factories import dossier_payload, enterprise_payload, need_payload, tax_code
 
 ANONYMOUS = "anonymous"
@@ -41,11 +39,8 @@ def access_world(e5, tmp_path_factory) -> Iterator[tuple[TestClient, World, Runt
     """A client with no default key, the world, and its runtime (shared by a module)."""
     settings = Settings(data_dir=tmp_path_factory.mktemp("data"), seed_dir=SEED,
                         restore_diacritics=False, _env_file=None)
-    engine = make_engine("sqlite://", poolclass=StaticPool)
-    runtime = build_runtime(settings, engine=engine, embedder=e5, persist=False)
-    with Session(engine) as session:
-        load_sectors(session, SEED / "sectors.json")
-        session.commit()
+    runtime = runtime_with_sectors(settings, e5, make_engine("sqlite://", poolclass=StaticPool),
+                                   persist=False)
     with TestClient(create_app(runtime)) as client:
         with runtime.session() as session:
             _, admin = create_key(session, Role.admin, "Sở KH&CN Bắc Giang")

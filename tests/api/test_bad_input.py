@@ -128,15 +128,6 @@ WRONG_TYPES = [
 ]
 
 
-@pytest.mark.parametrize(("method", "resource", "field", "value", "message"), WRONG_TYPES,
-                         ids=[f"{m} {r} {f}" for m, r, f, _, _ in WRONG_TYPES])
-def test_wrong_type_is_422_naming_the_field(client: TestClient, runtime: Runtime,
-                                            ids: dict[str, int], method: str, resource: str,
-                                            field: str, value: Any, message: str):
-    response = send_json(client, runtime, ids, method, resource, {field: value})
-    assert error_at(response, ["body", field])["msg"] == message
-
-
 UNKNOWN_CODES = [
     ("POST", "dossiers", "sector_codes", ["VN-04", "XX-9"], "unknown sector code(s): XX-9"),
     ("POST", "needs", "sector_codes", ["XX-9"], "unknown sector code(s): XX-9"),
@@ -166,11 +157,12 @@ UNKNOWN_CODES = [
 ]
 
 
-@pytest.mark.parametrize(("method", "resource", "field", "value", "message"), UNKNOWN_CODES,
-                         ids=[f"{m} {r} {f}" for m, r, f, _, _ in UNKNOWN_CODES])
-def test_unknown_code_is_422_naming_the_field(client: TestClient, runtime: Runtime,
-                                              ids: dict[str, int], method: str, resource: str,
-                                              field: str, value: Any, message: str):
+@pytest.mark.parametrize(("method", "resource", "field", "value", "message"),
+                         WRONG_TYPES + UNKNOWN_CODES,
+                         ids=[f"{m} {r} {f}" for m, r, f, _, _ in WRONG_TYPES + UNKNOWN_CODES])
+def test_wrong_type_or_unknown_code_is_422_naming_the_field(
+        client: TestClient, runtime: Runtime, ids: dict[str, int], method: str, resource: str,
+        field: str, value: Any, message: str):
     response = send_json(client, runtime, ids, method, resource, {field: value})
     assert error_at(response, ["body", field])["msg"] == message
 

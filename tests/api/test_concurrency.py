@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
-from sqlmodel import Session, func, select
+from sqlmodel import func, select
 
 from api.main import create_app
 from embeddings.e5 import E5Embedder
@@ -26,9 +26,8 @@ from matcher.auth.models import AuditEntry
 from matcher.config import Settings
 from matcher.db import make_engine
 from matcher.models import Enterprise, Need
-from matcher.runtime import Runtime, build_runtime
-from matcher.seed import load_sectors
-from tests.conftest import SEED
+from matcher.runtime import Runtime
+from tests.conftest import SEED, runtime_with_sectors
 from tests.factories import enterprise_payload, need_payload
 
 CLIENTS = 20
@@ -123,12 +122,7 @@ def file_runtime(tmp_path: Path, e5: E5Embedder) -> Runtime:
     write limit no test client reaches."""
     settings = Settings(data_dir=tmp_path / "data", seed_dir=SEED,
                         write_rate_limit="100000/minute", _env_file=None)
-    engine = make_engine(f"sqlite:///{tmp_path / 'ketnoi.db'}")
-    runtime = build_runtime(settings, engine=engine, embedder=e5, persist=True)
-    with Session(engine) as session:
-        load_sectors(session, SEED / "sectors.json")
-        session.commit()
-    return runtime
+    return runtime_with_sectors(settings, e5, make_engine(f"sqlite:///{tmp_path / 'ketnoi.db'}"))
 
 
 @pytest.fixture

@@ -120,6 +120,18 @@ def _hold_write_lock(settings: Settings) -> sqlite3.Connection:
     return lock
 
 
+def _import_behind_write_lock(settings: Settings, tmp_path: Path
+                              ) -> tuple[subprocess.Popen, sqlite3.Connection]:
+    """`ketnoi import` of the bulk file, started while `lock` holds the database's write lock
+    and returned once it waits for it; the caller releases the lock."""
+    bulk = tmp_path / "bulk.jsonl"
+    bulk.write_text("\n".join(json.dumps(r) for r in _bulk_rows()), "utf-8")
+    lock = _hold_write_lock(settings)
+    child = _ketnoi(settings, tmp_path, "import", "dossiers", str(bulk))
+    _wait(child, tmp_path, "waiting for the write lock", _waiting_for_write_lock(child))
+    return child, lock
+
+
 def _write_locked(probe: sqlite3.Connection) -> bool:
     """Whether another connection holds the database's write lock (without waiting for it)."""
     try:
@@ -179,11 +191,7 @@ def _top_title(runtime: Runtime, text: str) -> str:
 
 def test_import_killed_with_its_rows_uncommitted_leaves_the_file_absent_or_whole(
         settings: Settings, e5: E5Embedder, stocked: dict[str, int], tmp_path: Path):
-    bulk = tmp_path / "bulk.jsonl"
-    bulk.write_text("\n".join(json.dumps(r) for r in _bulk_rows()), "utf-8")
-    lock = _hold_write_lock(settings)
-    child = _ketnoi(settings, tmp_path, "import", "dossiers", str(bulk))
-    _wait(child, tmp_path, "waiting for the write lock", _waiting_for_write_lock(child))
+    child, lock = _import_behind_write_lock(settings, tmp_path)
     probe = sqlite3.connect(settings.data_dir / "ketnoi.db", isolation_level=None, timeout=0)
     lock.execute("ROLLBACK")
     lock.close()
@@ -202,11 +210,7 @@ def test_import_killed_with_its_rows_uncommitted_leaves_the_file_absent_or_whole
 
 def test_import_killed_while_indexing_keeps_the_whole_file_and_the_index_catches_up(
         settings: Settings, e5: E5Embedder, stocked: dict[str, int], tmp_path: Path):
-    bulk = tmp_path / "bulk.jsonl"
-    bulk.write_text("\n".join(json.dumps(r) for r in _bulk_rows()), "utf-8")
-    lock = _hold_write_lock(settings)
-    child = _ketnoi(settings, tmp_path, "import", "dossiers", str(bulk))
-    _wait(child, tmp_path, "waiting for the write lock", _waiting_for_write_lock(child))
+    child, lock = _import_behind_write_lock(settings, tmp_path)
     lock.execute("ROLLBACK")
     lock.close()
     # Watched from outside, the rows of the file appear all at once, never some of them.

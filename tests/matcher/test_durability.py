@@ -11,9 +11,8 @@ from matcher.db import session_scope
 from matcher.importer import import_records
 from matcher.models import Dossier
 from matcher.runtime import Runtime, build_runtime
-from matcher.seed import load_sectors
 from matcher.suggestions import DossierFilters
-from tests.conftest import SEED
+from tests.conftest import runtime_with_sectors
 from tests.factories import dossier_payload
 
 
@@ -46,9 +45,7 @@ def _search(runtime: Runtime, text: str) -> list[str]:
 
 
 def test_vectors_of_one_save_with_ids_of_another_are_rebuilt(settings: Settings, e5: E5Embedder):
-    first = build_runtime(settings, embedder=e5)
-    with session_scope(first.engine) as session:
-        load_sectors(session, SEED / "sectors.json")
+    first = runtime_with_sectors(settings, e5)
     _import(first, dossier_payload(ref="D-1", title="Heat-pump dryer for lychee"),
             dossier_payload(ref="D-2", title="Injection mould making", sector_codes=["VN-02"]))
     first.sync()
@@ -71,9 +68,7 @@ def test_vectors_of_one_save_with_ids_of_another_are_rebuilt(settings: Settings,
 
 
 def test_vectors_saved_without_their_ids_are_rebuilt(settings: Settings, e5: E5Embedder):
-    first = build_runtime(settings, embedder=e5)
-    with session_scope(first.engine) as session:
-        load_sectors(session, SEED / "sectors.json")
+    first = runtime_with_sectors(settings, e5)
     _import(first, dossier_payload(ref="D-1", title="Heat-pump dryer for lychee"))
     first.sync()
     # The first save killed after the vectors were renamed into place, before their ids were.
