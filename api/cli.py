@@ -186,5 +186,5 @@ def serve(host: str | None = None, port: int | None = None) -> None:
 
 @app.command()
 def settings() -> None:
-    """Show the settings in force."""
-    typer.echo(json.dumps(get_settings().model_dump(mode="json"), indent=2, ensure_ascii=False))
+    """Show the settings in force (the database password masked)."""
+    typer.echo(json.dumps(get_settings().shown(), indent=2, ensure_ascii=False))

@@ -4,14 +4,9 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import Depends, FastAPI, Request
-from fastapi.encoders import jsonable_encoder
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
-from pydantic import ValidationError
-from sqlalchemy.orm.exc import StaleDataError
+from fastapi import Depends, FastAPI
 
-from api import openapi
+from api import errors, headers, openapi
 from api.routes import (
     audit,
     dossiers,
@@ -57,22 +52,8 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
                    reports, events, audit):
         app.include_router(module.router)
     openapi.install(app)
-
-    @app.exception_handler(StaleDataError)
-    async def deleted_meanwhile(_: Request, exc: StaleDataError) -> JSONResponse:
-        # a concurrent request deleted the record between this one's read and its write
-        return JSONResponse(status_code=404, content={"detail": "the record was deleted "
-                                                                "by another request meanwhile"})
-
-    @app.exception_handler(ValidationError)
-    @app.exception_handler(RequestValidationError)
-    async def unprocessable(_: Request, exc: ValidationError | RequestValidationError
-                            ) -> JSONResponse:
-        # Each bad field with its location, without echoing the input: it may be megabytes
-        # long, or not encodable at all (a lone surrogate in a JSON string made this a 500).
-        errors = [{k: v for k, v in e.items() if k not in ("input", "ctx", "url")}
-                  for e in exc.errors()]
-        return JSONResponse(status_code=422, content={"detail": jsonable_encoder(errors)})
+    errors.install(app)
+    headers.install(app)
 
     return app
 

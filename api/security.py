@@ -2,23 +2,26 @@
 
 `authorize` runs before every route: it reads the `X-API-Key` header, finds the route's rule
 in `api.access.RULES` (no rule: refused), checks the caller's role, and counts writes against
-the caller's rate limit. Handlers receive the caller as a `Principal` to decide which records
-they may see or change.
+the caller's rate limit. Handlers receive the caller's `Policy` (`matcher.policy`), which
+decides which records they may see or change.
 """
 
 import time
-from typing import Annotated
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, Security
 from fastapi.security import APIKeyHeader
 from limits import parse
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
+from sqlmodel import Session
 
 from api.access import RULES
 from api.deps import RuntimeDep, SessionDep
 from matcher.auth.keys import ANONYMOUS, Principal, authenticate
-from matcher.auth.models import Role
+from matcher.policy import Hidden, Policy
 
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False,
@@ -74,8 +77,30 @@ def authorize(request: Request, runtime: RuntimeDep, session: SessionDep,
 PrincipalDep = Annotated[Principal, Depends(authorize)]
 
 
-def own_enterprise(who: Principal, enterprise_id: int) -> None:
-    """404 when an enterprise key reaches for another enterprise's records (their existence
-    is not revealed)."""
-    if who.role is Role.enterprise and who.enterprise_id != enterprise_id:
-        raise HTTPException(404, f"Enterprise {enterprise_id} not found")
+def get_policy(who: PrincipalDep) -> Policy:
+    """The access policy of the caller."""
+    return Policy(who)
+
+
+PolicyDep = Annotated[Policy, Depends(get_policy)]
+
+
+@contextmanager
+def referenced(field: str, where: str = "body") -> Iterator[None]:
+    """A record named by `field` (of the body or the query) that the caller may not see
+    answers 422 at that field, word for word as a missing one does."""
+    try:
+        yield
+    except Hidden as exc:
+        raise HTTPException(422, [{"loc": [where, field], "type": "value_error",
+                                   "msg": str(exc)}]) from exc
+
+
+def related(policy: Policy, session: Session, model: Any, **values: int | None) -> list[Any]:
+    """Conditions of list filters by related ids, each resolved through the policy: a hidden
+    id answers 422 at its query field, word for word as a missing one does."""
+    where = []
+    for field, value in values.items():
+        with referenced(field, "query"):
+            where += policy.filter_by(session, model, field, value)
+    return where

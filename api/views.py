@@ -1,66 +1,105 @@
-"""What a caller is shown of a record: dossiers without supplier contacts, needs in full,
-anonymised or not at all (rules in `matcher.auth.visibility`)."""
+"""What a caller is shown of a record, by the masks of its `Policy`: dossiers without supplier
+contacts, needs in full or anonymised, introductions, transfers and participants without the
+enterprise or need they concern when the caller may not know it."""
 
-from fastapi import HTTPException
+
 from sqlmodel import Session
 
-from api.crud import get_or_404
-from matcher.auth.keys import Principal
-from matcher.auth.visibility import View, anonymise_text, need_view, sees_contacts
-from matcher.models import Dossier, DossierPublic, Enterprise, Need, NeedPublic
+from matcher.events.models import Participant, ParticipantPublic
+from matcher.ledger.models import (
+    Introduction,
+    IntroductionEventPublic,
+    IntroductionPublic,
+    Transfer,
+    TransferPublic,
+)
+from matcher.ledger.pipeline import current_status, events_of
+from matcher.models import Dossier, DossierPublic, Need, NeedPublic
+from matcher.policy import Hidden, Policy, View, anonymised
 from matcher.suggestions import MatchList
 
-ANONYMISED_TEXT = ("title", "problem", "desired_result")
 
-
-def dossier_out(who: Principal, dossier: Dossier) -> DossierPublic:
-    """The dossier, with the supplier contact only for intermediaries and admins."""
+def dossier_out(policy: Policy, dossier: Dossier) -> DossierPublic:
+    """The dossier, with the supplier contact only for those who see contacts."""
     shown = DossierPublic.model_validate(dossier)
-    if not sees_contacts(who):
+    if not policy.sees_contacts():
         shown.supplier_contact = None
     return shown
 
 
-def view_of(session: Session, who: Principal, need: Need) -> tuple[View, Enterprise | None]:
-    """How `who` may see `need`, and the need's enterprise."""
-    enterprise = session.get(Enterprise, need.enterprise_id)
-    return need_view(who, need, enterprise.jurisdiction if enterprise else None), enterprise
-
-
-def need_out(session: Session, who: Principal, need: Need) -> NeedPublic | None:
-    """The need as `who` may see it, or None when hidden from them."""
-    view, enterprise = view_of(session, who, need)
+def need_out(session: Session, policy: Policy, need: Need) -> NeedPublic | None:
+    """The need as the caller may see it, or None when hidden from them."""
+    view = policy.view_of(session, need)
     if view is View.hidden:
         return None
     shown = NeedPublic.model_validate(need)
     if view is View.anonymised:
-        names = [enterprise.name, enterprise.tax_code] if enterprise else []
-        for field in ANONYMISED_TEXT:
-            setattr(shown, field, anonymise_text(getattr(shown, field), names))
+        shown = anonymised(session, need, shown)
         shown.enterprise_id, shown.ref, shown.anonymised = None, None, True
     return shown
 
 
-def readable_need(session: Session, who: Principal, need_id: int,
-                  *, full: bool = False) -> Need:
-    """The need if `who` may see it (in full, when `full`); 404 otherwise, so that hidden
-    needs are indistinguishable from missing ones."""
-    need = get_or_404(session, Need, need_id)
-    view, _ = view_of(session, who, need)
-    if view is View.hidden or (full and view is not View.full):
-        raise HTTPException(404, f"Need {need_id} not found")
-    return need
+def readable_need_out(session: Session, policy: Policy, need_id: int) -> NeedPublic:
+    shown = need_out(session, policy, policy.need(session, need_id))
+    assert shown is not None  # policy.need raised otherwise
+    return shown
 
 
-def need_matches_out(session: Session, who: Principal, matches: MatchList) -> MatchList:
-    """Need suggestions the caller may see, anonymised where their view says so."""
+def need_matches_out(session: Session, policy: Policy, matches: MatchList) -> MatchList:
+    """Need suggestions (of a dossier) the caller may see, anonymised where its view says so."""
     shown = []
     for suggestion in matches.data:
-        need = session.get(Need, suggestion.id)
-        out = need_out(session, who, need) if need is not None else None
-        if out is None:
+        try:
+            need = policy.need(session, suggestion.id)
+        except Hidden:
             continue
-        if out.anonymised:
-            suggestion = suggestion.model_copy(update={"title": out.title})
+        if policy.view_of(session, need) is View.anonymised:
+            suggestion = anonymised(session, need, suggestion)
         shown.append(suggestion)
     return matches.model_copy(update={"data": shown, "count": len(shown)})
+
+
+def dossier_matches_out(session: Session, policy: Policy, need: Need,
+                        matches: MatchList) -> MatchList:
+    """A need's dossier suggestions; for an anonymised view, every text (the query, its restored
+    text and translated terms, the explanations) without the enterprise's identity."""
+    if policy.view_of(session, need) is not View.anonymised:
+        return matches
+    return anonymised(session, need, matches)
+
+
+def introduction_out(session: Session, policy: Policy,
+                     intro: Introduction) -> IntroductionPublic:
+    """The introduction with its events and derived status; without its enterprise and need
+    for callers who are not shown them."""
+    assert intro.id is not None
+    events = events_of(session, intro.id)
+    shown = IntroductionPublic.model_validate(
+        intro, update={"status": current_status(events),
+                       "events": [IntroductionEventPublic.model_validate(e) for e in events]})
+    if not policy.sees_identities():
+        shown.enterprise_id = shown.need_id = None
+    return shown
+
+
+def transfer_out(policy: Policy, transfer: Transfer) -> TransferPublic:
+    shown = TransferPublic.model_validate(transfer)
+    if not policy.sees_identities():
+        shown.enterprise_id = None
+    return shown
+
+
+def participant_out(session: Session, policy: Policy,
+                    participant: Participant) -> ParticipantPublic:
+    """The participant; its need only when the caller may see the need, its enterprise only
+    when the caller may see the need in full."""
+    shown = ParticipantPublic.model_validate(participant)
+    view = View.full
+    if participant.need_id is not None:
+        need = session.get(Need, participant.need_id)
+        view = policy.view_of(session, need) if need is not None else View.hidden
+    if view is View.hidden:
+        shown.need_id = None
+    if view is not View.full or not policy.sees_identities():
+        shown.enterprise_id = None
+    return shown

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from embeddings.base import Embedder
+from embeddings.files import private_file
 
 
 def content_hash(text: str) -> str:
@@ -24,7 +25,7 @@ class EmbeddingCache:
 
     def __init__(self, path: Path | None) -> None:
         if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            private_file(path)  # its -wal and -shm files take its mode: owner only
         self._db = sqlite3.connect(str(path) if path else ":memory:", check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute(

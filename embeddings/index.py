@@ -10,6 +10,8 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+from embeddings.files import private_dir
+
 
 @dataclass(frozen=True)
 class Hit:
@@ -129,8 +131,10 @@ class VectorIndex:
 
     def save(self, path: Path) -> None:
         """Write index and metadata, each atomically (temporary file, fsync, rename); the
-        metadata holds the checksum of the index, so `load` refuses a pair from two saves."""
-        path.parent.mkdir(parents=True, exist_ok=True)
+        metadata holds the checksum of the index, so `load` refuses a pair from two saves.
+        Both files are their owner's only (0600, as `mkstemp` makes them), in a directory
+        created 0700."""
+        private_dir(path.parent)
         data = faiss.serialize_index(self._index).tobytes()
         meta = {
             "embedder": self.embedder_name,

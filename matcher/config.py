@@ -1,12 +1,30 @@
 """One settings object for KetNoi, read from `KETNOI_*` environment variables or `.env`."""
 
+import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+_PASSWORD = re.compile(r"(://[^/:@]*:)[^@/]*@")  # user:password@ of a URL SQLAlchemy cannot read
+_SECRET_PARAMETERS = {"password", "passwd", "sslpassword"}
+
+
+def masked_url(url: str) -> str:
+    """The database URL fit to print or log: its password, in the URL or as a query
+    parameter, shown as `***`."""
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        return _PASSWORD.sub(r"\1***@", url)
+    query = {k: ("***" if k.lower() in _SECRET_PARAMETERS else v)
+             for k, v in parsed.query.items()}
+    return parsed.set(query=query).render_as_string(hide_password=True)
 
 
 class Settings(BaseSettings):
@@ -19,7 +37,7 @@ class Settings(BaseSettings):
         description="Directory for the SQLite database, the FAISS index and the embedding cache.",
     )
     database_url: str | None = Field(
-        None,
+        None, repr=False,  # it may hold a password: see `shown`
         description="SQLAlchemy URL of the database; default: SQLite file `ketnoi.db` in data_dir. "
         "Use postgresql+psycopg://… for multi-user deployments.",
     )
@@ -60,6 +78,14 @@ class Settings(BaseSettings):
     )
     host: str = Field("127.0.0.1", description="Address `ketnoi serve` binds to.")
     port: int = Field(8000, description="Port `ketnoi serve` listens on.")
+
+    def shown(self) -> dict[str, Any]:
+        """The settings as `ketnoi settings` prints them: JSON values, with the password of
+        the database URL masked."""
+        values = self.model_dump(mode="json")
+        if self.database_url:
+            values["database_url"] = masked_url(self.database_url)
+        return values
 
     @property
     def resolved_database_url(self) -> str:

@@ -6,8 +6,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session as SQLModelSession
 from sqlmodel import SQLModel, create_engine
 
@@ -17,8 +17,8 @@ import matcher.auth.audit  # noqa: F401
 import matcher.events.models  # noqa: F401
 import matcher.ledger.models  # noqa: F401
 import matcher.models  # noqa: F401
-
-MAX_INT = 2**63 - 1  # the largest integer a database column holds
+from embeddings.files import private_file
+from matcher.models.fields import MAX_INT  # noqa: F401  (re-exported)
 
 
 class Session(SQLModelSession):
@@ -32,12 +32,13 @@ class Session(SQLModelSession):
 
 
 def make_engine(url: str, **kwargs) -> Engine:
-    """An engine for `url`; SQLite files get WAL mode, a busy timeout and foreign keys."""
+    """An engine for `url`; SQLite files get WAL mode, a busy timeout and foreign keys, and a
+    new one is created readable by its owner only (in a 0700 directory, if that is new too)."""
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 30})
-        path = url.removeprefix("sqlite:///")
-        if path and path != ":memory:" and not url.startswith("sqlite://:"):
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        path = make_url(url).database
+        if path and path != ":memory:" and not path.startswith("file:"):  # not in memory
+            private_file(Path(path))
     engine = create_engine(url, **kwargs)
     if url.startswith("sqlite"):
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -54,7 +55,17 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def create_tables(engine: Engine) -> None:
     """Create every table that does not exist yet."""
+    never_reuse_ids(SQLModel.metadata)
     SQLModel.metadata.create_all(engine)
+
+
+def never_reuse_ids(metadata: MetaData) -> None:
+    """Make the integer key of every table AUTOINCREMENT on SQLite, which otherwise gives the
+    id of the last deleted row to the next insert: an id in a link, an audit entry, an export
+    or a client's cache must never come to mean another record. (PostgreSQL sequences never
+    reuse; tables created before this keep their old definition.)"""
+    for table in metadata.tables.values():
+        table.dialect_kwargs["sqlite_autoincrement"] = True
 
 
 @contextmanager

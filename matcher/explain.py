@@ -30,12 +30,13 @@ def explain(query: Query, doc: Document, query_sectors: list[str], catalog: Sect
             feasibility: Feasibility | None, cosine: float | None) -> str:
     """One line: sector, shared terms, closeness of meaning, feasibility reasons and concerns."""
     parts: list[str] = []
+    query_sectors = list(dict.fromkeys(query_sectors))  # each code once, however often given
     common = catalog.themes(query_sectors) & catalog.themes(list(doc.sector_codes))
     if common:
         codes = [c for c in query_sectors if catalog.themes([c]) & common]
         parts.append(f"same sector {', '.join(codes)} ({', '.join(sorted(common))})")
     elif query_sectors and doc.sector_codes:
-        parts.append(f"other sector ({', '.join(doc.sector_codes)})")
+        parts.append(f"other sector ({', '.join(dict.fromkeys(doc.sector_codes))})")
     terms = shared_terms(query, doc)
     if terms:
         parts.append("both about " + "; ".join(terms))

@@ -2,7 +2,8 @@
 
 Every row is validated first; if any row fails, nothing is written and the error lists each bad
 row and field. Rows are keyed (dossiers and needs by `ref`, enterprises by `tax_code`), so an
-import can update records it created before (`upsert`) instead of failing on duplicates.
+import can update records it created before (`upsert`) instead of failing on duplicates, or
+leave them as they are and create only the missing ones (`keep_existing`, used for seed data).
 Files are read by `matcher.tabular`, which refuses anything that is not plain data. Before any
 row is validated, the columns are checked: every required column must be present and every
 column must be a known field.
@@ -38,6 +39,7 @@ _LIST_FIELDS = {"sector_codes", "keywords", "transfer_modes", "preferred_countri
 class ImportReport:
     created: list[int] = field(default_factory=list)
     updated: list[int] = field(default_factory=list)
+    kept: list[int] = field(default_factory=list)
 
 
 def _clean(row: dict[str, Any]) -> dict[str, Any]:
@@ -87,8 +89,14 @@ def _errors(row_no: int, exc: ValidationError) -> list[RowError]:
 
 
 def import_records(session: Session, kind: str, rows: list[dict[str, Any]],
-                   upsert: bool = False) -> ImportReport:
-    """Validate all rows, then write them in the caller's transaction (the caller commits)."""
+                   upsert: bool = False, keep_existing: bool = False) -> ImportReport:
+    """Validate all rows, then write them in the caller's transaction (the caller commits).
+
+    A row whose key already exists is an error, unless `upsert` (the record is updated) or
+    `keep_existing` (the record is left untouched and reported as kept) is given.
+    """
+    if upsert and keep_existing:
+        raise ValueError("give upsert or keep_existing, not both")
     if kind not in KINDS:
         raise ValueError(f"unknown kind '{kind}': use one of {', '.join(KINDS)}")
     catalog = SectorCatalog.from_session(session)
@@ -114,24 +122,28 @@ def import_records(session: Session, kind: str, rows: list[dict[str, Any]],
             errors.extend(_errors(row_no, exc))
             continue
         errors.extend(_check_refs(row_no, record, catalog, jurisdictions, session))
-        record_key = getattr(record, key)
+        record_key = _key(session, record, key)
         if record_key:
             if record_key in seen_keys:
-                errors.append(RowError(row_no, key, f"'{record_key}' repeats row "
+                errors.append(RowError(row_no, key, f"'{getattr(record, key)}' repeats row "
                                                     f"{seen_keys[record_key]}"))
             seen_keys[record_key] = row_no
         valid.append((row_no, record))
     existing = _existing(session, table, key, list(seen_keys))
-    if not upsert:
-        errors.extend(RowError(seen_keys[k], key, f"'{k}' already exists") for k in existing)
+    if not (upsert or keep_existing):
+        errors.extend(RowError(seen_keys[k], key, f"'{getattr(obj, key)}' already exists")
+                      for k, obj in existing.items())
     if errors:
         raise ImportFailed(sorted(errors, key=lambda e: e.row))
     report = ImportReport()
     for _, record in valid:
+        current = existing.get(_key(session, record, key))
+        if current is not None and keep_existing:
+            report.kept.append(current)
+            continue
         data = record.model_dump(exclude={"enterprise_tax_code"})
         if kind == "needs":
             data["enterprise_id"] = _enterprise_id(session, record)
-        current = existing.get(getattr(record, key))
         if current is not None:
             current.sqlmodel_update(data)
             current.updated_at = utcnow()
@@ -144,18 +156,35 @@ def import_records(session: Session, kind: str, rows: list[dict[str, Any]],
     session.flush()
     report.created = [o.id for o in report.created]  # type: ignore[union-attr]
     report.updated = [o.id for o in report.updated]  # type: ignore[union-attr]
+    report.kept = [o.id for o in report.kept]  # type: ignore[union-attr]
     return report
 
 
-def _existing(session: Session, table: type[SQLModel], key: str, keys: list[str]) -> dict:
+def _key(session: Session, record: Any, key: str) -> Any:
+    """What identifies a row's record: its `key`; for a need, its enterprise and ref (refs are
+    an enterprise's own, so one enterprise's ref never collides with another's)."""
+    value = getattr(record, key)
+    if isinstance(record, NeedCreate) and value:
+        return (_enterprise_id(session, record), value)
+    return value
+
+
+def _existing(session: Session, table: type[SQLModel], key: str, keys: list[Any]) -> dict:
+    """The stored records with these keys, by key."""
     if not keys:
         return {}
     column = getattr(table, key)
+    values = [k[1] if isinstance(k, tuple) else k for k in keys]
+    wanted = set(keys)
     found = {}
-    for start in range(0, len(keys), 500):
-        chunk = keys[start : start + 500]
+    for start in range(0, len(values), 500):
+        chunk = values[start : start + 500]
         for obj in session.exec(select(table).where(column.in_(chunk))).all():  # type: ignore[attr-defined]
-            found[getattr(obj, key)] = obj
+            stored = getattr(obj, key)
+            if table is Need:
+                stored = (obj.enterprise_id, stored)  # type: ignore[attr-defined]
+            if stored in wanted:
+                found[stored] = obj
     return found
 
 

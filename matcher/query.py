@@ -30,6 +30,12 @@ class Query:
     en_text: str = ""  # an English rendering of a Vietnamese text, from the lexicon
 
 
+def has_words(text: str) -> bool:
+    """Whether the text holds a word at all (a letter or digit of any script); punctuation,
+    spaces, emoji and invisible characters like U+200B are not words."""
+    return _WORD.search(text) is not None
+
+
 def detect_language(text: str) -> str:
     """`vi` for Vietnamese with or without accents, `en` otherwise (other scripts embed as-is)."""
     return "vi" if has_diacritics(text) or looks_unaccented(text) else "en"

@@ -1,5 +1,6 @@
 """Suggestions in both directions (need → dossiers, dossier → needs, free text → dossiers), each
-with a score breakdown, an explanation, and an honest `no confident match` when all are weak."""
+with a score breakdown, an explanation, and an honest `no confident match` when all are weak
+(and nothing at all for a text without a word in it: a query of "!!" has no meaning to match)."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -13,10 +14,12 @@ from matcher.feasibility import ExchangeRates, Feasibility, assess
 from matcher.indexing import Collection, SearchIndex
 from matcher.matching import DEFAULT_WEIGHTS, Candidate, confidence, retrieve
 from matcher.models import Dossier, Enterprise, Need
-from matcher.query import Query, QueryBuilder
+from matcher.query import Query, QueryBuilder, has_words
 from matcher.sectors import SectorCatalog
 
 SECTOR_BONUS = 0.1
+NO_WORDS = ("no words to search for: the text holds only punctuation, spaces or invisible "
+            "characters")
 
 
 class Breakdown(BaseModel):
@@ -128,6 +131,10 @@ class MatchService:
 
     def _rank(self, session: Session, query: Query, collection: Collection, sectors: list[str],
               catalog: SectorCatalog, allowed, feasibility, kind: str, limit: int) -> MatchList:
+        if not has_words(query.original):
+            # the embedding of "!!" still has nearest neighbours, and they can look confident
+            return MatchList(query=_query_info(query), confident=False, confidence=0.0,
+                             message=NO_WORDS, data=[], count=0)
         candidates = retrieve(self.index, collection, query, max(3 * limit, 30), allowed,
                               self.weights)
         total_weight = sum(self.weights.values())

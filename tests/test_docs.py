@@ -49,3 +49,68 @@ def test_access_doc_lists_every_rule_as_enforced():
         cells.append("if public_search" if rule.public else "—")
         row = f"| `{method} {route.path}` | " + " | ".join(cells) + " |"
         assert row in doc, f"docs/ACCESS.md: {row}"
+
+
+def _callers():
+    """The callers of the docs/ACCESS.md tables, as policies; the records are of BG."""
+    from matcher.auth.keys import Principal
+    from matcher.auth.models import Role
+    from matcher.policy import Policy
+
+    return {
+        "admin": Policy(Principal(Role.admin)),
+        "intermediary, same province": Policy(Principal(Role.intermediary, jurisdiction="BG")),
+        "intermediary, other province": Policy(Principal(Role.intermediary, jurisdiction="HP")),
+        "organiser": Policy(Principal(Role.organiser, jurisdiction="BG")),
+        "enterprise, its own need": Policy(Principal(Role.enterprise, enterprise_id=1)),
+        "enterprise, its own": Policy(Principal(Role.enterprise, enterprise_id=1)),
+        "enterprise, another's need": Policy(Principal(Role.enterprise, enterprise_id=2)),
+    }
+
+
+def _table_rows(doc: str, header: str) -> dict[str, list[str]]:
+    lines = doc[doc.index(header):].splitlines()[2:]
+    rows = {}
+    for line in lines:
+        if not line.startswith("|"):
+            break
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        rows[cells[0]] = cells[1:]
+    return rows
+
+
+def test_access_doc_need_table_is_the_policy():
+    from matcher.models import Need
+
+    doc = (REPO_ROOT / "docs" / "ACCESS.md").read_text("utf-8")
+    rows = _table_rows(doc, "| caller | public need |")
+    levels = ("public", "intermediaries", "confidential")
+    expected = {name: [policy.need_view(Need(problem="x", enterprise_id=1, confidentiality=level),
+                                        "BG").value for level in levels]
+                for name, policy in _callers().items() if name in rows}
+    assert rows == expected and len(rows) == 6
+
+
+def test_access_doc_change_table_is_the_policy():
+    from matcher.models import Enterprise, Need
+    from matcher.policy import Refused
+
+    doc = (REPO_ROOT / "docs" / "ACCESS.md").read_text("utf-8")
+    rows = _table_rows(doc, "| caller | move an enterprise")
+
+    enterprise = Enterprise(id=1, tax_code="2400000008", name="DN", jurisdiction="BG")
+    need = Need(problem="x", enterprise_id=1, confidentiality="intermediaries")
+
+    def allowed(policy, check: str, *args) -> str:
+        try:
+            getattr(policy, check)(*args)
+        except Refused:
+            return "no"
+        return "yes"
+
+    expected = {name: [
+        allowed(policy, "check_enterprise_write", enterprise, {"jurisdiction": "HP"}),
+        allowed(policy, "check_need_write", need, enterprise, {"confidentiality": "public"}),
+        allowed(policy, "check_need_write", need, enterprise, {"confidentiality": "confidential"}),
+    ] for name, policy in _callers().items() if name in rows}
+    assert rows == expected and len(rows) == 5

@@ -1,14 +1,13 @@
-"""Enterprises (doanh nghiệp): CRUD."""
+"""Enterprises (doanh nghiệp): CRUD, through the caller's access policy."""
 
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.crud import apply_changes, check_sectors, commit_or_409, get_or_404, page
+from api.crud import apply_changes, check_sectors, commit_or_409, page
 from api.deps import SessionDep
 from api.filters import JurisdictionFilter, check_jurisdiction
-from api.security import PrincipalDep, own_enterprise
-from matcher.auth.models import Role
+from api.security import PolicyDep
 from matcher.models import (
     Enterprise,
     EnterpriseCreate,
@@ -21,28 +20,28 @@ router = APIRouter(prefix="/enterprises", tags=["enterprises"])
 
 
 @router.get("", response_model=EnterprisesPublic)
-def read_enterprises(session: SessionDep, who: PrincipalDep, skip: Annotated[int, Query(ge=0)] = 0,
+def read_enterprises(session: SessionDep, policy: PolicyDep,
+                     skip: Annotated[int, Query(ge=0)] = 0,
                      limit: Annotated[int, Query(ge=1, le=100)] = 20,
                      jurisdiction: JurisdictionFilter = None) -> EnterprisesPublic:
     """List enterprises, optionally of one jurisdiction (an enterprise key sees its own)."""
     where = [Enterprise.jurisdiction == jurisdiction] if jurisdiction else []
-    if who.role is Role.enterprise:
-        where.append(Enterprise.id == who.enterprise_id)
-    rows, count = page(session, Enterprise, skip, limit, *where)
+    rows, count = page(session, Enterprise, skip, limit, policy.enterprise_rows(), *where)
     return EnterprisesPublic(data=[EnterprisePublic.model_validate(r) for r in rows], count=count)
 
 
 @router.get("/{enterprise_id}", response_model=EnterprisePublic)
-def read_enterprise(session: SessionDep, who: PrincipalDep, enterprise_id: int) -> Enterprise:
+def read_enterprise(session: SessionDep, policy: PolicyDep, enterprise_id: int) -> Enterprise:
     """One enterprise."""
-    own_enterprise(who, enterprise_id)
-    return get_or_404(session, Enterprise, enterprise_id)
+    return policy.enterprise(session, enterprise_id)
 
 
 @router.post("", response_model=EnterprisePublic, status_code=201)
-def create_enterprise(session: SessionDep, body: EnterpriseCreate) -> Enterprise:
-    """Register an enterprise (tax code validated, unique)."""
+def create_enterprise(session: SessionDep, policy: PolicyDep, body: EnterpriseCreate
+                      ) -> Enterprise:
+    """Register an enterprise (tax code validated, unique), in the caller's jurisdiction."""
     check_jurisdiction(session, body.jurisdiction)
+    policy.check_enterprise_write(None, body.model_dump())
     if body.main_sector:
         check_sectors(session, [body.main_sector], "main_sector")
     enterprise = Enterprise.model_validate(body)
@@ -53,13 +52,14 @@ def create_enterprise(session: SessionDep, body: EnterpriseCreate) -> Enterprise
 
 
 @router.patch("/{enterprise_id}", response_model=EnterprisePublic)
-def update_enterprise(session: SessionDep, who: PrincipalDep, enterprise_id: int,
+def update_enterprise(session: SessionDep, policy: PolicyDep, enterprise_id: int,
                       body: EnterpriseUpdate) -> Enterprise:
-    """Change the fields sent (an enterprise key: its own record only)."""
-    own_enterprise(who, enterprise_id)
-    enterprise = get_or_404(session, Enterprise, enterprise_id)
+    """Change the fields sent (an enterprise key: its own record only; moving an enterprise
+    to another jurisdiction: admins only)."""
+    enterprise = policy.enterprise(session, enterprise_id)
     changes = body.model_dump(exclude_unset=True)
     check_jurisdiction(session, changes.get("jurisdiction"))
+    policy.check_enterprise_write(enterprise, changes)
     if changes.get("main_sector"):
         check_sectors(session, [changes["main_sector"]], "main_sector")
     apply_changes(session, enterprise, changes, EnterpriseCreate)
@@ -69,8 +69,8 @@ def update_enterprise(session: SessionDep, who: PrincipalDep, enterprise_id: int
 
 
 @router.delete("/{enterprise_id}", status_code=204)
-def delete_enterprise(session: SessionDep, enterprise_id: int) -> None:
+def delete_enterprise(session: SessionDep, policy: PolicyDep, enterprise_id: int) -> None:
     """Delete an enterprise that has no needs (409 otherwise)."""
-    enterprise = get_or_404(session, Enterprise, enterprise_id)
+    enterprise = policy.enterprise(session, enterprise_id)
     session.delete(enterprise)
     commit_or_409(session, f"enterprise {enterprise_id} (delete its needs first)")

@@ -11,6 +11,10 @@ from sqlmodel import Session, col, select
 
 from api.crud import apply_changes, commit_or_409, get_or_404, page
 from api.deps import MatchesDep, RuntimeDep, SessionDep
+from api.downloads import attachment
+from api.filters import check_jurisdiction
+from api.security import PolicyDep
+from api.views import participant_out
 from matcher.events import agenda as agendas
 from matcher.events.candidates import build_candidates
 from matcher.events.importer import import_participants
@@ -51,6 +55,7 @@ from matcher.events.service import (
     pair_event,
     schedule_event,
 )
+from matcher.policy import Policy
 from matcher.tabular import ImportFailed, read_rows
 
 router = APIRouter(prefix="/events", tags=["events"])
@@ -70,10 +75,17 @@ class CheckResult(BaseModel):
 def _member(session: Session, model: Any, event_id: int, record_id: int) -> Any:
     """The record if it belongs to the event, else 404."""
     get_or_404(session, Event, event_id)
-    record = get_or_404(session, model, record_id)
-    if record.event_id != event_id:
+    record = session.get(model, record_id)
+    if record is None or record.event_id != event_id:  # another event's reads as missing
         raise HTTPException(404, f"{model.__name__} {record_id} not found in event {event_id}")
     return record
+
+
+def _writable(session: Session, policy: Policy, event_id: int) -> Event:
+    """The event, if the caller writes in its jurisdiction (403 otherwise)."""
+    event = get_or_404(session, Event, event_id)
+    policy.check_jurisdiction_write(event.jurisdiction, "events")
+    return event
 
 
 def _unprocessable(field: str, message: str) -> HTTPException:
@@ -81,8 +93,10 @@ def _unprocessable(field: str, message: str) -> HTTPException:
 
 
 @router.post("", response_model=EventPublic, status_code=201)
-def create_event(session: SessionDep, body: EventCreate) -> Event:
-    """Create an event with its slot grid and tables."""
+def create_event(session: SessionDep, policy: PolicyDep, body: EventCreate) -> Event:
+    """Create an event with its slot grid and tables, in the caller's jurisdiction."""
+    check_jurisdiction(session, body.jurisdiction)
+    policy.check_jurisdiction_write(body.jurisdiction, "events")
     event = Event.model_validate(body)
     session.add(event)
     session.commit()
@@ -105,9 +119,10 @@ def read_event(session: SessionDep, event_id: int) -> Event:
 
 
 @router.patch("/{event_id}", response_model=EventPublic)
-def update_event(session: SessionDep, event_id: int, body: EventUpdate) -> Event:
+def update_event(session: SessionDep, policy: PolicyDep, event_id: int,
+                 body: EventUpdate) -> Event:
     """Change name, venue or table count."""
-    event = get_or_404(session, Event, event_id)
+    event = _writable(session, policy, event_id)
     apply_changes(session, event, body.model_dump(exclude_unset=True), EventCreate)
     session.commit()
     session.refresh(event)
@@ -115,11 +130,12 @@ def update_event(session: SessionDep, event_id: int, body: EventUpdate) -> Event
 
 
 @router.post("/{event_id}/participants", response_model=ParticipantPublic, status_code=201)
-def create_participant(session: SessionDep, event_id: int, body: ParticipantCreate) -> Participant:
+def create_participant(session: SessionDep, policy: PolicyDep, event_id: int,
+                       body: ParticipantCreate) -> ParticipantPublic:
     """Register one participant (the same checks as an import)."""
-    event = get_or_404(session, Event, event_id)
+    event = _writable(session, policy, event_id)
     try:
-        report = import_participants(session, event, [body.model_dump()])
+        report = import_participants(session, event, [body.model_dump()], policy)
     except ImportFailed as exc:
         raise HTTPException(422, [{"loc": ["body", e.field], "type": "value_error",
                                    "msg": e.message} for e in exc.errors]) from exc
@@ -127,30 +143,33 @@ def create_participant(session: SessionDep, event_id: int, body: ParticipantCrea
         session.rollback()
         raise HTTPException(409, f"participant ref '{body.ref}' already exists in the event")
     session.commit()
-    return get_or_404(session, Participant, report.created[0])
+    return participant_out(session, policy, get_or_404(session, Participant, report.created[0]))
 
 
 @router.get("/{event_id}/participants", response_model=ParticipantsPublic)
-def read_participants(session: SessionDep, event_id: int, skip: Annotated[int, Query(ge=0)] = 0,
+def read_participants(session: SessionDep, policy: PolicyDep, event_id: int,
+                      skip: Annotated[int, Query(ge=0)] = 0,
                       limit: Limit = 100) -> ParticipantsPublic:
-    """Participants of an event, in registration order."""
+    """Participants of an event, in registration order (needs and enterprises shown as the
+    caller may see them)."""
     get_or_404(session, Event, event_id)
     rows, count = page(session, Participant, skip, limit, Participant.event_id == event_id)
-    return ParticipantsPublic(data=[ParticipantPublic.model_validate(r) for r in rows],
+    return ParticipantsPublic(data=[participant_out(session, policy, r) for r in rows],
                               count=count)
 
 
 @router.post("/{event_id}/participants/import", response_model=ImportResult)
-def import_participants_file(session: SessionDep, event_id: int, file: UploadFile) -> ImportResult:
+def import_participants_file(session: SessionDep, policy: PolicyDep, event_id: int,
+                             file: UploadFile) -> ImportResult:
     """Import participants from .csv, .xlsx, .jsonl or .json: all rows or none (422 lists
     every bad row and field)."""
-    event = get_or_404(session, Event, event_id)
+    event = _writable(session, policy, event_id)
     suffix = Path(file.filename or "upload.csv").suffix
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"participants{suffix}"
         path.write_bytes(file.file.read())
         try:
-            report = import_participants(session, event, read_rows(path))
+            report = import_participants(session, event, read_rows(path), policy)
         except ImportFailed as exc:
             session.rollback()
             raise HTTPException(422, [{"loc": ["body", "file", e.row, e.field],
@@ -161,8 +180,10 @@ def import_participants_file(session: SessionDep, event_id: int, file: UploadFil
 
 
 @router.post("/{event_id}/requests", response_model=MeetingRequestPublic, status_code=201)
-def create_request(session: SessionDep, event_id: int, body: MeetingRequestCreate) -> Any:
+def create_request(session: SessionDep, policy: PolicyDep, event_id: int,
+                   body: MeetingRequestCreate) -> Any:
     """One participant asks to meet another of the other kind."""
+    _writable(session, policy, event_id)
     requester = _member(session, Participant, event_id, body.requester_id)
     target = _member(session, Participant, event_id, body.target_id)
     if requester.kind == target.kind:
@@ -187,9 +208,10 @@ def read_requests(session: SessionDep, event_id: int) -> MeetingRequestsPublic:
 
 
 @router.patch("/{event_id}/requests/{request_id}", response_model=MeetingRequestPublic)
-def answer_request(session: SessionDep, event_id: int, request_id: int,
+def answer_request(session: SessionDep, policy: PolicyDep, event_id: int, request_id: int,
                    body: MeetingRequestUpdate) -> Any:
     """Accept or decline a pending request; an expired one can no longer be answered."""
+    _writable(session, policy, event_id)
     request = _member(session, MeetingRequest, event_id, request_id)
     expire_requests(session, event_id)
     if body.status not in (RequestStatus.accepted, RequestStatus.declined):
@@ -205,9 +227,10 @@ def answer_request(session: SessionDep, event_id: int, request_id: int,
 
 
 @router.post("/{event_id}/meetings", response_model=MeetingPublic, status_code=201)
-def create_meeting(session: SessionDep, event_id: int, body: MeetingCreate) -> Meeting:
+def create_meeting(session: SessionDep, policy: PolicyDep, event_id: int,
+                   body: MeetingCreate) -> Meeting:
     """The organiser adds a meeting; a locked one needs a slot and is never moved."""
-    event = get_or_404(session, Event, event_id)
+    event = _writable(session, policy, event_id)
     supplier = _member(session, Participant, event_id, body.supplier_participant_id)
     enterprise = _member(session, Participant, event_id, body.enterprise_participant_id)
     if supplier.kind != ParticipantKind.supplier or enterprise.kind != ParticipantKind.enterprise:
@@ -231,9 +254,10 @@ def _check_place(event: Event, slot: int | None, table: int | None, locked: bool
 
 
 @router.patch("/{event_id}/meetings/{meeting_id}", response_model=MeetingPublic)
-def update_meeting(session: SessionDep, event_id: int, meeting_id: int,
+def update_meeting(session: SessionDep, policy: PolicyDep, event_id: int, meeting_id: int,
                    body: MeetingUpdate) -> Meeting:
     """Move, lock or unlock a meeting."""
+    _writable(session, policy, event_id)
     meeting = _member(session, Meeting, event_id, meeting_id)
     changes = body.model_dump(exclude_unset=True)
     merged = {**meeting.model_dump(), **changes}
@@ -255,22 +279,24 @@ def read_meetings(session: SessionDep, event_id: int, skip: Annotated[int, Query
 
 
 @router.post("/{event_id}/pair", response_model=PairingReport)
-def pair_meetings(session: SessionDep, runtime: RuntimeDep, matches: MatchesDep, event_id: int,
+def pair_meetings(session: SessionDep, runtime: RuntimeDep, matches: MatchesDep,
+                  policy: PolicyDep, event_id: int,
                   min_score: Annotated[float, Query(ge=0)] = 0.0,
                   limit: Annotated[int, Query(ge=1, le=200)] = 50,
                   greedy: bool = False) -> PairingReport:
     """Choose the meetings with the highest total match score under every participant's cap
-    (`greedy=true` runs the baseline instead); locked and accepted meetings are kept."""
-    event = get_or_404(session, Event, event_id)
+    (`greedy=true` runs the baseline instead); locked and accepted meetings are kept. Only
+    needs the caller may see are matched."""
+    event = _writable(session, policy, event_id)
     with runtime.lock:
-        candidates = build_candidates(session, event_id, matches, limit)
+        candidates = build_candidates(session, event_id, matches, limit, policy)
     return pair_event(session, event, candidates, min_score, greedy)
 
 
 @router.post("/{event_id}/schedule", response_model=ScheduleReport)
-def schedule_meetings(session: SessionDep, event_id: int) -> ScheduleReport:
+def schedule_meetings(session: SessionDep, policy: PolicyDep, event_id: int) -> ScheduleReport:
     """Give each planned meeting a slot and table; report what was dropped and why."""
-    event = get_or_404(session, Event, event_id)
+    event = _writable(session, policy, event_id)
     try:
         return schedule_event(session, event)
     except ValueError as exc:
@@ -286,19 +312,20 @@ def check_schedule(session: SessionDep, event_id: int) -> CheckResult:
 
 
 @router.get("/{event_id}/participants/{participant_id}/agenda")
-def read_agenda(session: SessionDep, event_id: int, participant_id: int,
+def read_agenda(session: SessionDep, policy: PolicyDep, event_id: int, participant_id: int,
                 format: Literal["json", "csv", "ics", "html"] = "json") -> Any:
-    """A participant's meetings as JSON, CSV, iCalendar or printable HTML."""
+    """A participant's meetings as JSON, CSV, iCalendar or printable HTML (each topic as the
+    caller may see it)."""
     event = get_or_404(session, Event, event_id)
     person = _member(session, Participant, event_id, participant_id)
-    items = agendas.agenda(session, event, person)
-    name = f"attachment; filename=agenda-{event_id}-{person.ref}"
+    items = agendas.agenda(session, event, person, policy)
+    name = f"agenda-{event_id}-{person.ref}"
     if format == "csv":
         return PlainTextResponse(agendas.agenda_csv(items), media_type="text/csv",
-                                 headers={"Content-Disposition": f"{name}.csv"})
+                                 headers={"Content-Disposition": attachment(f"{name}.csv")})
     if format == "ics":
         return Response(agendas.agenda_ics(event, person, items), media_type="text/calendar",
-                        headers={"Content-Disposition": f"{name}.ics"})
+                        headers={"Content-Disposition": attachment(f"{name}.ics")})
     if format == "html":
         return HTMLResponse(agendas.agenda_html(event, person, items))
     return items
@@ -318,12 +345,14 @@ def read_grid(session: SessionDep, event_id: int,
 
 
 @router.post("/{event_id}/meetings/{meeting_id}/outcome", response_model=MeetingPublic)
-def record_outcome(session: SessionDep, event_id: int, meeting_id: int,
+def record_outcome(session: SessionDep, policy: PolicyDep, event_id: int, meeting_id: int,
                    body: MeetingOutcome) -> Meeting:
-    """Held or no-show and the rating; a held meeting becomes a ledger introduction."""
+    """Held or no-show and the rating; a held meeting becomes a ledger introduction when the
+    caller writes the ledger of the enterprise's jurisdiction."""
+    _writable(session, policy, event_id)
     meeting = _member(session, Meeting, event_id, meeting_id)
     try:
-        save_outcome(session, meeting, body)
+        save_outcome(session, meeting, body, policy)
     except OutcomeError as exc:
         raise HTTPException(409, str(exc)) from exc
     session.commit()
@@ -332,9 +361,10 @@ def record_outcome(session: SessionDep, event_id: int, meeting_id: int,
 
 
 @router.post("/{event_id}/meetings/{meeting_id}/follow-up", response_model=MeetingPublic)
-def record_meeting_follow_up(session: SessionDep, event_id: int, meeting_id: int,
-                             body: MeetingFollowUp) -> Meeting:
+def record_meeting_follow_up(session: SessionDep, policy: PolicyDep, event_id: int,
+                             meeting_id: int, body: MeetingFollowUp) -> Meeting:
     """The six-month follow-up of a held meeting."""
+    _writable(session, policy, event_id)
     meeting = _member(session, Meeting, event_id, meeting_id)
     try:
         record_follow_up(session, meeting, body)

@@ -6,10 +6,11 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query
-from sqlmodel import Session, col
 
-from api.crud import IdFilter, get_or_404, page
+from api.crud import IdFilter, page
 from api.deps import SessionDep
+from api.security import PolicyDep, related
+from api.views import introduction_out, transfer_out
 from matcher.ledger import (
     LedgerError,
     TransitionError,
@@ -21,7 +22,6 @@ from matcher.ledger import (
 from matcher.ledger.models import (
     Introduction,
     IntroductionCreate,
-    IntroductionEventPublic,
     IntroductionFromMatch,
     IntroductionPublic,
     IntroductionsPublic,
@@ -29,7 +29,7 @@ from matcher.ledger.models import (
     TransferCreate,
     TransferPublic,
 )
-from matcher.ledger.pipeline import current_status, events_of
+from matcher.policy import Policy
 
 router = APIRouter(prefix="/introductions", tags=["introductions"])
 
@@ -47,79 +47,85 @@ def ledger_errors() -> Iterator[None]:
                             ) from exc
 
 
-def to_public(session: Session, intro: Introduction) -> IntroductionPublic:
-    """The introduction with its events and derived status."""
-    assert intro.id is not None
-    events = events_of(session, intro.id)
-    return IntroductionPublic.model_validate(
-        intro, update={"status": current_status(events),
-                       "events": [IntroductionEventPublic.model_validate(e) for e in events]})
-
-
 @router.get("", response_model=IntroductionsPublic)
-def read_introductions(session: SessionDep, skip: Annotated[int, Query(ge=0)] = 0,
+def read_introductions(session: SessionDep, policy: PolicyDep,
+                       skip: Annotated[int, Query(ge=0)] = 0,
                        limit: Annotated[int, Query(ge=1, le=100)] = 20,
                        enterprise_id: IdFilter = None, dossier_id: IdFilter = None,
                        need_id: IdFilter = None, intermediary_id: IdFilter = None,
                        ) -> IntroductionsPublic:
     """List introductions, optionally of one enterprise, dossier, need or intermediary."""
-    filters = {Introduction.enterprise_id: enterprise_id, Introduction.dossier_id: dossier_id,
-               Introduction.need_id: need_id, Introduction.intermediary_id: intermediary_id}
-    where = [col(column) == value for column, value in filters.items() if value is not None]
-    rows, count = page(session, Introduction, skip, limit, *where)
-    return IntroductionsPublic(data=[to_public(session, r) for r in rows], count=count)
+    where = related(policy, session, Introduction, enterprise_id=enterprise_id,
+                    dossier_id=dossier_id, need_id=need_id, intermediary_id=intermediary_id)
+    rows, count = page(session, Introduction, skip, limit,
+                       policy.introduction_rows(Introduction), *where)
+    return IntroductionsPublic(data=[introduction_out(session, policy, r) for r in rows],
+                               count=count)
 
 
 @router.get("/{introduction_id}", response_model=IntroductionPublic)
-def read_introduction(session: SessionDep, introduction_id: int) -> IntroductionPublic:
+def read_introduction(session: SessionDep, policy: PolicyDep,
+                      introduction_id: int) -> IntroductionPublic:
     """One introduction with its status history."""
-    return to_public(session, get_or_404(session, Introduction, introduction_id))
+    return introduction_out(session, policy, policy.introduction(session, introduction_id))
 
 
 @router.post("", response_model=IntroductionPublic, status_code=201)
-def create_introduction(session: SessionDep, body: IntroductionCreate) -> IntroductionPublic:
-    """Record an introduction (or, with suggest_only, a suggestion not yet shown)."""
+def create_introduction(session: SessionDep, policy: PolicyDep,
+                        body: IntroductionCreate) -> IntroductionPublic:
+    """Record an introduction (or, with suggest_only, a suggestion not yet shown) to an
+    enterprise of the caller's jurisdiction."""
     with ledger_errors():
         intro = introduce(session, dossier_id=body.dossier_id, enterprise_id=body.enterprise_id,
                           need_id=body.need_id, intermediary_id=body.intermediary_id,
                           on=body.introduced_on or date.today(), channel=body.channel,
-                          actor=body.actor, note=body.note, suggest_only=body.suggest_only)
+                          actor=body.actor, note=body.note, suggest_only=body.suggest_only,
+                          policy=policy)
     session.commit()
-    return to_public(session, intro)
+    return introduction_out(session, policy, intro)
 
 
 @router.post("/from-match", response_model=IntroductionPublic, status_code=201)
-def create_introduction_from_match(session: SessionDep, body: IntroductionFromMatch
-                                   ) -> IntroductionPublic:
+def create_introduction_from_match(session: SessionDep, policy: PolicyDep,
+                                   body: IntroductionFromMatch) -> IntroductionPublic:
     """Introduce a match suggestion's dossier to the enterprise that submitted the need."""
     with ledger_errors():
         intro = introduce_from_match(session, need_id=body.need_id, dossier_id=body.dossier_id,
                                      on=body.introduced_on or date.today(), actor=body.actor,
                                      channel=body.channel, intermediary_id=body.intermediary_id,
-                                     note=body.note)
+                                     note=body.note, policy=policy)
     session.commit()
-    return to_public(session, intro)
+    return introduction_out(session, policy, intro)
+
+
+def _writable(session: SessionDep, policy: Policy, introduction_id: int) -> Introduction:
+    """The introduction, if the caller may read it (404) and write its enterprise's ledger
+    (403)."""
+    intro = policy.introduction(session, introduction_id)
+    enterprise = policy.enterprise(session, intro.enterprise_id)
+    policy.check_jurisdiction_write(enterprise.jurisdiction, "the ledger")
+    return intro
 
 
 @router.post("/{introduction_id}/status", response_model=IntroductionPublic, status_code=201)
-def create_status_change(session: SessionDep, introduction_id: int, body: StatusChange
-                         ) -> IntroductionPublic:
+def create_status_change(session: SessionDep, policy: PolicyDep, introduction_id: int,
+                         body: StatusChange) -> IntroductionPublic:
     """Append a status change; 409 when the pipeline does not allow it."""
-    intro = get_or_404(session, Introduction, introduction_id)
+    intro = _writable(session, policy, introduction_id)
     with ledger_errors():
         set_status(session, intro, body.status, on=body.happened_on or date.today(),
                    actor=body.actor, note=body.note, decline_reason=body.decline_reason)
     session.commit()
-    return to_public(session, intro)
+    return introduction_out(session, policy, intro)
 
 
 @router.post("/{introduction_id}/transfer", response_model=TransferPublic, status_code=201)
-def create_transfer(session: SessionDep, introduction_id: int, body: TransferCreate
-                    ) -> TransferPublic:
+def create_transfer(session: SessionDep, policy: PolicyDep, introduction_id: int,
+                    body: TransferCreate) -> TransferPublic:
     """Record the signed contract of a negotiating introduction; it becomes `transferred`."""
-    intro = get_or_404(session, Introduction, introduction_id)
+    intro = _writable(session, policy, introduction_id)
     with ledger_errors():
         transfer = record_transfer(session, intro, body)
     session.commit()
     session.refresh(transfer)
-    return TransferPublic.model_validate(transfer)
+    return transfer_out(policy, transfer)

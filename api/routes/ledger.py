@@ -9,6 +9,8 @@ from api.crud import apply_changes, commit_or_409, get_or_404, page
 from api.deps import SessionDep
 from api.filters import JurisdictionFilter, check_jurisdiction
 from api.routes.introductions import ledger_errors
+from api.security import PolicyDep, referenced
+from api.views import transfer_out
 from matcher.ledger import record_training
 from matcher.ledger.models import (
     FdiProject,
@@ -38,7 +40,6 @@ from matcher.ledger.models import (
     TrainingPublic,
     TrainingsPublic,
     Transfer,
-    TransferPublic,
     TransfersPublic,
 )
 from matcher.models import Enterprise
@@ -91,9 +92,11 @@ def read_people(session: SessionDep, intermediary_id: int) -> list[Person]:
 
 @router.post("/intermediaries/{intermediary_id}/people", response_model=PersonPublic,
              status_code=201)
-def create_person(session: SessionDep, intermediary_id: int, body: PersonCreate) -> Person:
-    """Add a person acting for an intermediary."""
-    get_or_404(session, Intermediary, intermediary_id)
+def create_person(session: SessionDep, policy: PolicyDep, intermediary_id: int,
+                  body: PersonCreate) -> Person:
+    """Add a person acting for an intermediary of the caller's jurisdiction."""
+    organisation = get_or_404(session, Intermediary, intermediary_id)
+    policy.check_jurisdiction_write(organisation.jurisdiction, "intermediaries")
     person = Person.model_validate(body, update={"intermediary_id": intermediary_id})
     session.add(person)
     session.commit()
@@ -102,15 +105,15 @@ def create_person(session: SessionDep, intermediary_id: int, body: PersonCreate)
 
 
 @router.get("/transfers", response_model=TransfersPublic)
-def read_transfers(session: SessionDep, skip: Skip = 0, limit: Limit = 20,
+def read_transfers(session: SessionDep, policy: PolicyDep, skip: Skip = 0, limit: Limit = 20,
                    jurisdiction: JurisdictionFilter = None) -> TransfersPublic:
     """Signed transfer contracts, optionally of one jurisdiction's enterprises."""
-    where = []
+    where = [policy.introduction_rows(Transfer)]
     if jurisdiction:
         ids = select(Enterprise.id).where(Enterprise.jurisdiction == jurisdiction)
         where.append(col(Transfer.enterprise_id).in_(ids))
     rows, count = page(session, Transfer, skip, limit, *where)
-    return TransfersPublic(data=[TransferPublic.model_validate(r) for r in rows], count=count)
+    return TransfersPublic(data=[transfer_out(policy, r) for r in rows], count=count)
 
 
 def _training_public(session: Session, training: Training) -> TrainingPublic:
@@ -130,11 +133,12 @@ def read_trainings(session: SessionDep, skip: Skip = 0, limit: Limit = 20,
 
 
 @router.post("/trainings", response_model=TrainingPublic, status_code=201)
-def create_training(session: SessionDep, body: TrainingCreate) -> TrainingPublic:
-    """Record a course and its participants."""
+def create_training(session: SessionDep, policy: PolicyDep,
+                    body: TrainingCreate) -> TrainingPublic:
+    """Record a course and its participants, in the caller's jurisdiction."""
     check_jurisdiction(session, body.jurisdiction)
     with ledger_errors():
-        training = record_training(session, body)
+        training = record_training(session, body, policy)
     commit_or_409(session, f"training ref '{body.ref}'")
     return _training_public(session, training)
 
@@ -156,11 +160,15 @@ def read_fdi_projects(session: SessionDep, skip: Skip = 0, limit: Limit = 20,
 
 
 @router.post("/fdi-projects", response_model=FdiProjectPublic, status_code=201)
-def create_fdi_project(session: SessionDep, body: FdiProjectCreate) -> FdiProject:
-    """Record an FDI project of a year, with or without technology transfer."""
+def create_fdi_project(session: SessionDep, policy: PolicyDep,
+                       body: FdiProjectCreate) -> FdiProject:
+    """Record an FDI project of a year, with or without technology transfer, in the caller's
+    jurisdiction."""
     check_jurisdiction(session, body.jurisdiction)
+    policy.check_jurisdiction_write(body.jurisdiction, "FDI projects")
     if body.local_enterprise_id is not None:
-        get_or_404(session, Enterprise, body.local_enterprise_id)
+        with referenced("local_enterprise_id"):
+            policy.enterprise(session, body.local_enterprise_id)
     record = FdiProject.model_validate(body)
     session.add(record)
     commit_or_409(session, f"FDI project ref '{body.ref}'")

@@ -6,6 +6,8 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query, Response
 
 from api.deps import SessionDep
+from api.downloads import attachment
+from api.security import PolicyDep
 from matcher.ledger.progress import NoPlan
 from matcher.ledger.report import Annual, annual, chart_png, xlsx_bytes
 
@@ -23,16 +25,17 @@ def _annual(session: SessionDep, jurisdiction: str, year: int | None) -> Annual:
 
 def _download(body: bytes, media_type: str, name: str) -> Response:
     return Response(body, media_type=media_type,
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+                    headers={"Content-Disposition": attachment(name)})
 
 
 @router.get("/annual.xlsx", response_class=Response)
-def read_annual_xlsx(session: SessionDep, jurisdiction: str,
+def read_annual_xlsx(session: SessionDep, policy: PolicyDep, jurisdiction: str,
                      year: Year = None) -> Response:
     """The annual report workbook (summary, introductions, transfers, trainings, by sector);
-    year default this year."""
+    year default this year. Rows name their enterprise and need only to readers who may see
+    them."""
     data = _annual(session, jurisdiction, year)
-    return _download(xlsx_bytes(session, data), XLSX,
+    return _download(xlsx_bytes(session, data, policy), XLSX,
                      f"ketnoi-{jurisdiction}-{data.year}.xlsx")
 
 

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query
 from api.deps import RuntimeDep, SessionDep
 from api.filters import CountryFilter, JurisdictionFilter
 from matcher.models.enums import TransferMode
+from matcher.models.limits import MAX_CODES
 from matcher.suggestions import DossierFilters, MatchList
 
 router = APIRouter(tags=["search"])
@@ -20,13 +21,15 @@ def search_dossiers(
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
     jurisdiction: JurisdictionFilter = None,
     sector: Annotated[list[str] | None,
-                      Query(description="Sector codes (any jurisdiction).")] = None,
+                      Query(max_length=MAX_CODES, description="Sector codes (any jurisdiction); "
+                            "a code given twice counts once.")] = None,
     origin_country: CountryFilter = None,
     transfer_mode: TransferMode | None = None,
     min_trl: Annotated[int | None, Query(ge=1, le=9)] = None,
 ) -> MatchList:
     """Dossiers that fit the text, best first, each with a score breakdown and explanation."""
-    filters = DossierFilters(jurisdiction=jurisdiction, sector_codes=tuple(sector or ()),
+    filters = DossierFilters(jurisdiction=jurisdiction,
+                             sector_codes=tuple(dict.fromkeys(sector or ())),
                              origin_country=origin_country, transfer_mode=transfer_mode,
                              min_trl=min_trl)
     with runtime.lock:

@@ -1,1 +1,2 @@
-"""Who may do what: API keys and roles, need visibility and anonymisation, the audit log."""
+"""Who is calling: API keys and roles, and the audit log of what they changed (what each
+caller may read and write is `matcher.policy`)."""

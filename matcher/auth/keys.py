@@ -52,6 +52,9 @@ def create_key(session: Session, role: Role | str, org: str, jurisdiction: str |
                             f"(got {enterprise_id})")
     elif enterprise_id is not None:
         raise KeyRequestError("enterprise_id: only enterprise keys act for an enterprise")
+    if role in (Role.intermediary, Role.organiser) and jurisdiction is None:
+        raise KeyRequestError(f"jurisdiction: an {role.value} key works for one province; give "
+                              f"its code (e.g. BG)")
     if jurisdiction is not None and session.get(Jurisdiction, jurisdiction) is None:
         raise KeyRequestError(f"jurisdiction: unknown jurisdiction '{jurisdiction}'")
     prefix, secret = secrets.token_hex(6), secrets.token_urlsafe(32)

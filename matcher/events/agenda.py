@@ -11,7 +11,9 @@ from sqlmodel import Session
 
 from matcher.events.models import Event, Meeting, MeetingStatus, Participant, ParticipantKind
 from matcher.events.service import meetings, participants
-from matcher.models import Dossier, Need
+from matcher.models import Dossier
+from matcher.policy import SYSTEM, Hidden, Policy, View, anonymised
+from matcher.spreadsheet import safe_cell
 
 PLACED = (MeetingStatus.scheduled, MeetingStatus.held, MeetingStatus.no_show)
 _CSS = ("body{font-family:sans-serif;margin:1.5em}table{border-collapse:collapse;width:100%}"
@@ -33,25 +35,29 @@ class AgendaItem:
     meeting_id: int
 
 
-def _cell(value: object) -> object:
-    """Spreadsheet-safe: text starting with = + - @ is kept as text, not run as a formula."""
-    return f"'{value}" if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") else value
-
-
 def slot_times(event: Event, slot: int) -> tuple[datetime, datetime]:
     start = datetime.fromisoformat(event.slot_starts[slot - 1])
     return start, start + timedelta(minutes=event.meeting_minutes)
 
 
-def _topic(session: Session, person: Participant) -> str:
+def _topic(session: Session, person: Participant, policy: Policy) -> str:
+    """What the participant brings: its dossier's title, or its need's title as the caller may
+    see the need (anonymised, or nothing when hidden)."""
     if person.kind == ParticipantKind.supplier and person.dossier_id is not None:
         dossier = session.get(Dossier, person.dossier_id)
         return dossier.title if dossier else ""
-    need = session.get(Need, person.need_id) if person.need_id is not None else None
-    return (need.title or need.problem[:120]) if need else ""
+    try:
+        need = policy.need(session, person.need_id)
+    except Hidden:
+        return ""
+    topic = need.title or need.problem[:120]
+    if policy.view_of(session, need) is View.anonymised:
+        topic = anonymised(session, need, topic)
+    return topic
 
 
-def agenda(session: Session, event: Event, person: Participant) -> list[AgendaItem]:
+def agenda(session: Session, event: Event, person: Participant,
+           policy: Policy = SYSTEM) -> list[AgendaItem]:
     """The participant's placed meetings in time order, with whom and about what."""
     assert event.id is not None
     people = {p.id: p for p in participants(session, event.id)}
@@ -63,7 +69,8 @@ def agenda(session: Session, event: Event, person: Participant) -> list[AgendaIt
         other = people[ids[1] if ids[0] == person.id else ids[0]]
         start, end = slot_times(event, meeting.slot)
         items.append(AgendaItem(meeting.slot, start, end, meeting.table, other.name,
-                                other.organisation, _topic(session, other), meeting.score,
+                                other.organisation, _topic(session, other, policy),
+                                meeting.score,
                                 meeting.id or 0))
     return sorted(items, key=lambda item: item.slot)
 
@@ -77,7 +84,7 @@ def agenda_csv(items: list[AgendaItem]) -> str:
         row = asdict(item)
         row["start"] = item.start.isoformat(timespec="minutes")
         row["end"] = item.end.isoformat(timespec="minutes")
-        writer.writerow([_cell(v) for v in row.values()])
+        writer.writerow([safe_cell(v) for v in row.values()])
     return out.getvalue()
 
 
@@ -149,7 +156,7 @@ def grid_csv(event: Event, cells: list[list[str]]) -> str:
     writer = csv.writer(out)
     writer.writerow(["slot", "start"] + [f"table {t}" for t in range(1, event.table_count + 1)])
     for number, row in enumerate(cells, start=1):
-        writer.writerow([number, event.slot_starts[number - 1], *(_cell(c) for c in row)])
+        writer.writerow([number, event.slot_starts[number - 1], *(safe_cell(c) for c in row)])
     return out.getvalue()
 
 

@@ -9,6 +9,7 @@ from matcher.events.models import ParticipantKind
 from matcher.events.pairing import Pair
 from matcher.events.service import participants, pid
 from matcher.models import Need
+from matcher.policy import SYSTEM, Hidden, Policy
 from matcher.suggestions import DossierFilters
 from matcher.tabular import ImportFailed, RowError
 
@@ -21,10 +22,10 @@ class NeedMatcher(Protocol):
 
 
 def build_candidates(session: Session, event_id: int, matches: NeedMatcher,
-                     limit: int = 50) -> list[Pair]:
-    """For each enterprise participant's need, ask the matcher for its best `limit` dossiers
-    among those the suppliers show; every supplier showing that dossier is a candidate with the
-    match score."""
+                     limit: int = 50, policy: Policy = SYSTEM) -> list[Pair]:
+    """For each enterprise participant's need that `policy` lets the caller see, ask the matcher
+    for its best `limit` dossiers among those the suppliers show; every supplier showing that
+    dossier is a candidate with the match score."""
     people = participants(session, event_id)
     shown: dict[int, list[int]] = defaultdict(list)
     for person in people:
@@ -38,9 +39,12 @@ def build_candidates(session: Session, event_id: int, matches: NeedMatcher,
         if person.kind != ParticipantKind.enterprise or person.need_id is None:
             continue
         if person.need_id not in scored:
-            need = session.get(Need, person.need_id)
-            scored[person.need_id] = [] if need is None else \
-                matches.for_need(session, need, filters, limit).data
+            try:
+                need = policy.need(session, person.need_id)
+            except Hidden:
+                scored[person.need_id] = []
+                continue
+            scored[person.need_id] = matches.for_need(session, need, filters, limit).data
         for suggestion in scored[person.need_id]:
             for supplier in shown.get(suggestion.id, ()):
                 pairs.append(Pair(supplier, pid(person), float(suggestion.score)))

@@ -3,7 +3,8 @@
 Columns: `ref`, `kind` (supplier / enterprise), `name`, `organisation`, `email`,
 `dossier_id` or `dossier_ref` (suppliers), `need_id` or `need_ref` (enterprises; the enterprise
 comes from the need), `available_slots` (`1-4, 7`; empty = all), `max_meetings`.
-A row whose `ref` already exists in the event updates that participant.
+A row whose `ref` already exists in the event updates that participant. Dossiers and needs are
+resolved through the importer's access policy: a need it may not see reads as a missing one.
 """
 
 from pathlib import Path
@@ -15,6 +16,8 @@ from sqlmodel import Session, select
 from matcher.events.models import Event, Participant, ParticipantCreate
 from matcher.importer import ImportReport
 from matcher.models import Dossier, Need
+from matcher.models.limits import MAX_SLOTS
+from matcher.policy import SYSTEM, Hidden, Policy
 from matcher.tabular import ImportFailed, RowError, read_rows
 
 FIELDS = ("ref", "kind", "name", "organisation", "email", "dossier_id", "need_id",
@@ -36,27 +39,35 @@ def parse_slots(text: Any) -> list[int]:
         first, last = int(low), int(high or low)
         if first > last:
             raise ValueError(f"range '{part}' runs backwards")
+        if first < 1 or last > MAX_SLOTS:  # checked before the range is expanded
+            raise ValueError(f"slot numbers run from 1 to {MAX_SLOTS}, not '{part}'")
         slots.update(range(first, last + 1))
     return sorted(slots)
 
 
-def _lookup(session: Session, model: Any, ref: str) -> int | None:
-    found = session.exec(select(model).where(model.ref == ref)).first()
-    return found.id if found else None
+def _lookup(session: Session, policy: Policy, name: str, ref: str) -> int:
+    """The id of the dossier or need with this ref, among those the policy shows."""
+    if name == "need":
+        return policy.need_by_ref(session, ref).id  # type: ignore[return-value]
+    found = session.exec(select(Dossier).where(Dossier.ref == ref)).first()
+    if found is None:
+        raise Hidden("dossier", ref, "ref")
+    return found.id  # type: ignore[return-value]
 
 
-def _resolve(session: Session, row_no: int, raw: dict[str, Any],
+def _resolve(session: Session, policy: Policy, row_no: int, raw: dict[str, Any],
              errors: list[RowError]) -> dict[str, Any]:
     """Blank cells dropped, refs turned into ids, slot lists parsed."""
     data = {k.strip(): v.strip() if isinstance(v, str) else v for k, v in raw.items()
             if k and v is not None and not (isinstance(v, str) and not v.strip())}
-    for name, model in (("dossier", Dossier), ("need", Need)):
+    for name in ("dossier", "need"):
         ref = data.pop(f"{name}_ref", None)
         if ref is not None and f"{name}_id" not in data:
-            found = _lookup(session, model, str(ref))
-            if found is None:
-                errors.append(RowError(row_no, f"{name}_ref", f"no {name} with ref '{ref}'"))
-            data[f"{name}_id"] = found
+            try:
+                data[f"{name}_id"] = _lookup(session, policy, name, str(ref))
+            except Hidden as exc:
+                errors.append(RowError(row_no, f"{name}_ref", str(exc)))
+                data[f"{name}_id"] = None
     if "available_slots" in data:
         try:
             data["available_slots"] = parse_slots(data["available_slots"])
@@ -68,19 +79,23 @@ def _resolve(session: Session, row_no: int, raw: dict[str, Any],
     return {k: v for k, v in data.items() if k in FIELDS}
 
 
-def _check(session: Session, row_no: int, record: ParticipantCreate, slots: int,
-           errors: list[RowError]) -> None:
-    if record.dossier_id is not None and session.get(Dossier, record.dossier_id) is None:
-        errors.append(RowError(row_no, "dossier_id", f"no dossier with id {record.dossier_id}"))
-    if record.need_id is not None and session.get(Need, record.need_id) is None:
-        errors.append(RowError(row_no, "need_id", f"no need with id {record.need_id}"))
+def _check(session: Session, policy: Policy, row_no: int, record: ParticipantCreate,
+           slots: int, errors: list[RowError]) -> None:
+    for field, resolve in (("dossier_id", policy.dossier), ("need_id", policy.need)):
+        value = getattr(record, field)
+        if value is not None:
+            try:
+                resolve(session, value)
+            except Hidden as exc:
+                errors.append(RowError(row_no, field, str(exc)))
     outside = [s for s in record.available_slots if s > slots]
     if outside:
         errors.append(RowError(row_no, "available_slots",
                                f"slot(s) {outside} beyond the event's {slots} slots"))
 
 
-def import_participants(session: Session, event: Event, rows: list[dict[str, Any]]) -> ImportReport:
+def import_participants(session: Session, event: Event, rows: list[dict[str, Any]],
+                        policy: Policy = SYSTEM) -> ImportReport:
     """Validate every row, then write them all (the caller commits); raises ImportFailed
     listing each bad row and field, having written nothing."""
     errors: list[RowError] = []
@@ -90,14 +105,14 @@ def import_participants(session: Session, event: Event, rows: list[dict[str, Any
         if not isinstance(raw, dict):
             errors.append(RowError(row_no, "-", "row is not an object"))
             continue
-        data = _resolve(session, row_no, raw, errors)
+        data = _resolve(session, policy, row_no, raw, errors)
         try:
             record = ParticipantCreate.model_validate(data)
         except ValidationError as exc:
             errors.extend(RowError(row_no, ".".join(str(p) for p in err["loc"]) or "-",
                                    err["msg"]) for err in exc.errors())
             continue
-        _check(session, row_no, record, len(event.slot_starts), errors)
+        _check(session, policy, row_no, record, len(event.slot_starts), errors)
         if record.ref in seen:
             errors.append(RowError(row_no, "ref", f"'{record.ref}' repeats row {seen[record.ref]}"))
         seen[record.ref] = row_no
@@ -127,6 +142,7 @@ def import_participants(session: Session, event: Event, rows: list[dict[str, Any
     return report
 
 
-def import_file(session: Session, event: Event, path: Path) -> ImportReport:
+def import_file(session: Session, event: Event, path: Path,
+                policy: Policy = SYSTEM) -> ImportReport:
     """`import_participants` on a .csv, .xlsx, .jsonl or .json file."""
-    return import_participants(session, event, read_rows(path))
+    return import_participants(session, event, read_rows(path), policy)

@@ -5,12 +5,16 @@ Slots and tables are numbered from 1, as organisers and participants see them.
 
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import field_validator, model_validator
+from pydantic import ValidationInfo, field_validator, model_validator
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from matcher.models.fields import json_list, utcnow
+from matcher.models.fields import MAX_INT, check_timezone, json_list, list_update, utcnow
+from matcher.models.limits import MAX_GRID, MAX_SLOTS, MAX_TABLES
+
+SlotNumber = Annotated[int, Field(ge=1, le=MAX_SLOTS)]
 
 
 class ParticipantKind(StrEnum):
@@ -68,8 +72,8 @@ class EventBase(SQLModel):
     meeting_minutes: int = Field(30, ge=5, le=240, description="Length of one meeting.")
     slot_starts: list[str] = json_list(
         "Start of each slot, ISO local datetime (`2026-11-24T09:00`); slot n is the n-th. "
-        "Breaks are the gaps between slots.")
-    table_count: int = Field(ge=1, le=5_000, description="Meeting tables available per slot.")
+        "Breaks are the gaps between slots.", MAX_SLOTS, distinct=False)
+    table_count: int = Field(ge=1, le=MAX_TABLES, description="Meeting tables available per slot.")
     timezone: str = Field("Asia/Ho_Chi_Minh", max_length=64)
 
     @field_validator("slot_starts")
@@ -79,6 +83,21 @@ class EventBase(SQLModel):
         if not starts:
             raise ValueError("an event needs at least one slot")
         return [s.isoformat(timespec="minutes") for s in starts]
+
+    @field_validator("table_count")
+    @classmethod
+    def _grid(cls, value: int, info: ValidationInfo) -> int:
+        # every agenda, grid and export is drawn on slots × tables: keep it bounded
+        slots = len(info.data.get("slot_starts", ()))
+        if slots * value > MAX_GRID:
+            raise ValueError(f"{slots} slots × {value} tables is more than {MAX_GRID:,} meeting "
+                             "places: use fewer tables or slots")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        return check_timezone(value)
 
     @model_validator(mode="after")
     def _order(self) -> "EventBase":
@@ -107,7 +126,7 @@ class EventCreate(EventBase):
 class EventUpdate(SQLModel):
     name: str | None = Field(None, min_length=3, max_length=300)
     venue: str | None = None
-    table_count: int | None = Field(None, ge=1, le=5_000)
+    table_count: int | None = Field(None, ge=1, le=MAX_TABLES)
 
 
 class EventPublic(EventBase):
@@ -128,14 +147,12 @@ class ParticipantBase(SQLModel):
     name: str = Field(min_length=2, max_length=300, description="Person or delegation.")
     organisation: str = Field("", max_length=300)
     email: str = Field("", max_length=200)
-    dossier_id: int | None = Field(None, foreign_key="dossier.id", index=True,
+    dossier_id: int | None = Field(None, foreign_key="dossier.id", index=True, ge=1, le=MAX_INT,
                                    description="Supplier: the technology dossier shown.")
-    need_id: int | None = Field(None, foreign_key="need.id", index=True,
+    need_id: int | None = Field(None, foreign_key="need.id", index=True, ge=1, le=MAX_INT,
                                 description="Enterprise: the need it comes with.")
-    enterprise_id: int | None = Field(None, foreign_key="enterprise.id", index=True,
-                                      description="Enterprise: the record (from the need).")
-    available_slots: list[int] = json_list("Slot numbers the participant can attend; "
-                                           "empty = all.")
+    available_slots: list[SlotNumber] = json_list("Slot numbers the participant can attend; "
+                                                  "empty = all.", MAX_SLOTS)
     max_meetings: int = Field(8, ge=0, le=100)
 
     @model_validator(mode="after")
@@ -155,6 +172,8 @@ class Participant(ParticipantBase, table=True):
     __table_args__ = (UniqueConstraint("event_id", "ref"),)
     id: int | None = Field(default=None, primary_key=True)
     event_id: int = Field(foreign_key="event.id", index=True)
+    enterprise_id: int | None = Field(None, foreign_key="enterprise.id", index=True,
+                                      description="Enterprise: the record (from the need).")
 
 
 class ParticipantCreate(ParticipantBase):
@@ -165,13 +184,22 @@ class ParticipantUpdate(SQLModel):
     name: str | None = None
     organisation: str | None = None
     email: str | None = None
-    available_slots: list[int] | None = None
+    available_slots: list[SlotNumber] | None = list_update(MAX_SLOTS)
     max_meetings: int | None = Field(None, ge=0, le=100)
 
 
 class ParticipantPublic(ParticipantBase):
     id: int
     event_id: int
+    need_id: int | None = Field(None, description="The need it comes with, for callers who may "
+                                "see the need.")
+    enterprise_id: int | None = Field(
+        None, description="The enterprise behind the need, for callers who may see the need "
+        "in full.")
+
+    @model_validator(mode="after")
+    def _link(self) -> "ParticipantPublic":  # a need hidden from the caller is shown as null
+        return self
 
 
 class ParticipantsPublic(SQLModel):
@@ -182,8 +210,8 @@ class ParticipantsPublic(SQLModel):
 # --- Meeting request ----------------------------------------------------------------------
 
 class MeetingRequestBase(SQLModel):
-    requester_id: int = Field(foreign_key="participant.id", index=True)
-    target_id: int = Field(foreign_key="participant.id", index=True)
+    requester_id: int = Field(foreign_key="participant.id", index=True, ge=1, le=MAX_INT)
+    target_id: int = Field(foreign_key="participant.id", index=True, ge=1, le=MAX_INT)
     reason: str = Field("", max_length=2_000)
     expires_at: datetime | None = Field(None, description="Pending after this = expired.")
 
@@ -224,10 +252,12 @@ class MeetingRequestsPublic(SQLModel):
 # --- Meeting ------------------------------------------------------------------------------
 
 class MeetingBase(SQLModel):
-    supplier_participant_id: int = Field(foreign_key="participant.id", index=True)
-    enterprise_participant_id: int = Field(foreign_key="participant.id", index=True)
-    slot: int | None = Field(None, ge=1)
-    table: int | None = Field(None, ge=1)
+    supplier_participant_id: int = Field(foreign_key="participant.id", index=True, ge=1,
+                                         le=MAX_INT)
+    enterprise_participant_id: int = Field(foreign_key="participant.id", index=True, ge=1,
+                                           le=MAX_INT)
+    slot: int | None = Field(None, ge=1, le=MAX_SLOTS)
+    table: int | None = Field(None, ge=1, le=MAX_TABLES)
     locked: bool = Field(False, description="Locked by the organiser: never moved or dropped.")
 
 
@@ -257,8 +287,8 @@ class MeetingCreate(MeetingBase):
 
 
 class MeetingUpdate(SQLModel):
-    slot: int | None = Field(None, ge=1)
-    table: int | None = Field(None, ge=1)
+    slot: int | None = Field(None, ge=1, le=MAX_SLOTS)
+    table: int | None = Field(None, ge=1, le=MAX_TABLES)
     locked: bool | None = None
 
 

@@ -29,6 +29,7 @@ from matcher.events.models import (
 )
 from matcher.events.service import meetings
 from matcher.models import Dossier
+from matcher.policy import SYSTEM, Hidden, Policy, Refused
 
 log = logging.getLogger(__name__)
 LEDGER_MODULE = "matcher.ledger"
@@ -58,9 +59,11 @@ def _ledger():
         return None
 
 
-def on_meeting_held(session: Session, meeting: Meeting) -> int | None:
+def on_meeting_held(session: Session, meeting: Meeting, policy: Policy = SYSTEM) -> int | None:
     """Record a held meeting as an introduction (channel `event`) of the supplier's dossier to the
-    enterprise; returns the introduction id, or None when no ledger is installed."""
+    enterprise; returns the introduction id, or None when no ledger is installed or `policy`
+    may not write the ledger of the enterprise's jurisdiction (or see its need): the meeting
+    stays held, and that province's brokers introduce it."""
     if meeting.introduction_id is not None:
         return meeting.introduction_id
     ledger = _ledger()
@@ -79,18 +82,25 @@ def on_meeting_held(session: Session, meeting: Meeting) -> int | None:
     event = session.get(Event, meeting.event_id)
     on = slot_times(event, meeting.slot)[0].date() if event and meeting.slot else None
     try:
+        if enterprise.need_id is not None:
+            policy.need(session, enterprise.need_id)  # a need hidden from the caller: not carried
         introduction = record(session, dossier_id=dossier.id,
                               enterprise_id=enterprise.enterprise_id, need_id=enterprise.need_id,
-                              channel="event", on=on,
+                              channel="event", on=on, policy=policy,
                               note=f"B2B meeting {meeting.id} at event {meeting.event_id}")
+    except (Refused, Hidden) as exc:
+        log.info("meeting %s not carried to the ledger: %s", meeting.id, exc)
+        return None
     except ValueError as exc:
         raise OutcomeError(f"the introductions ledger refused meeting {meeting.id}: {exc}") from exc
     meeting.introduction_id = getattr(introduction, "id", introduction)
     return meeting.introduction_id
 
 
-def record_outcome(session: Session, meeting: Meeting, outcome: MeetingOutcome) -> Meeting:
-    """Held or no-show and the rating; a held meeting goes to the ledger. The caller commits."""
+def record_outcome(session: Session, meeting: Meeting, outcome: MeetingOutcome,
+                   policy: Policy = SYSTEM) -> Meeting:
+    """Held or no-show and the rating; a held meeting goes to the ledger (as `policy` may
+    write it). The caller commits."""
     if meeting.slot is None or meeting.status not in (MeetingStatus.scheduled,
                                                       MeetingStatus.held, MeetingStatus.no_show):
         raise OutcomeError(f"meeting {meeting.id} is {meeting.status}, not scheduled")
@@ -107,7 +117,7 @@ def record_outcome(session: Session, meeting: Meeting, outcome: MeetingOutcome) 
         meeting.notes = outcome.notes
     session.add(meeting)
     if meeting.status == MeetingStatus.held:
-        on_meeting_held(session, meeting)
+        on_meeting_held(session, meeting, policy)
     return meeting
 
 

@@ -8,7 +8,15 @@ from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from matcher.models.enums import TransferMode
-from matcher.models.fields import check_country, check_currency, json_list, utcnow
+from matcher.models.fields import MAX_INT, check_country, check_currency, json_list, utcnow
+from matcher.models.limits import (
+    MAX_AMOUNT,
+    MAX_CODES,
+    MAX_PARTICIPANTS,
+    MAX_PERIODS,
+    MAX_TARGET,
+    MAX_TARGETS,
+)
 
 
 class IntermediaryKind(StrEnum):
@@ -119,10 +127,12 @@ class PersonPublic(PersonBase):
 
 # --- Introduction and its append-only events ------------------------------------------------
 class IntroductionBase(SQLModel):
-    dossier_id: int = Field(foreign_key="dossier.id", index=True)
-    enterprise_id: int = Field(foreign_key="enterprise.id", index=True)
-    need_id: int | None = Field(default=None, foreign_key="need.id", index=True)
-    intermediary_id: int | None = Field(default=None, foreign_key="intermediary.id", index=True)
+    dossier_id: int = Field(foreign_key="dossier.id", index=True, ge=1, le=MAX_INT)
+    enterprise_id: int = Field(foreign_key="enterprise.id", index=True, ge=1, le=MAX_INT)
+    need_id: int | None = Field(default=None, foreign_key="need.id", index=True, ge=1,
+                                le=MAX_INT)
+    intermediary_id: int | None = Field(default=None, foreign_key="intermediary.id", index=True,
+                                        ge=1, le=MAX_INT)
     channel: Channel = Channel.direct
 
 
@@ -148,9 +158,9 @@ class IntroductionCreate(IntroductionBase):
 class IntroductionFromMatch(SQLModel):
     """Introduce the dossier of a match suggestion for a need in one call."""
 
-    need_id: int
-    dossier_id: int
-    intermediary_id: int | None = None
+    need_id: int = Field(ge=1, le=MAX_INT)
+    dossier_id: int = Field(ge=1, le=MAX_INT)
+    intermediary_id: int | None = Field(default=None, ge=1, le=MAX_INT)
     channel: Channel = Channel.direct
     introduced_on: date | None = None
     actor: str = Field(default="api", max_length=200)
@@ -188,6 +198,8 @@ class IntroductionEventPublic(IntroductionEventBase):
 
 class IntroductionPublic(IntroductionBase):
     id: int
+    enterprise_id: int | None = Field(  # type: ignore[assignment]
+        description="Null for callers who are not shown whom the introduction concerns.")
     ref: str | None
     introduced_on: date | None
     status: Status
@@ -202,7 +214,7 @@ class IntroductionsPublic(SQLModel):
 # --- Transfer (chuyển giao công nghệ) -----------------------------------------------------
 class TransferBase(SQLModel):
     contract_date: date
-    value: float | None = Field(default=None, ge=0)
+    value: float | None = Field(default=None, ge=0, le=MAX_AMOUNT)
     currency: str = Field(default="VND", max_length=3)
     mode: TransferMode
     registration_number: str = Field(default="", max_length=100,
@@ -233,7 +245,8 @@ class TransferPublic(TransferBase):
     id: int
     introduction_id: int | None
     dossier_id: int
-    enterprise_id: int
+    enterprise_id: int | None = Field(
+        description="Null for callers who are not shown whom the transfer concerns.")
 
 
 class TransfersPublic(SQLModel):
@@ -259,7 +272,8 @@ class TrainingBase(SQLModel):
     jurisdiction: str = Field(foreign_key="jurisdiction.code", max_length=16, index=True)
     held_on: date
     format: TrainingFormat = TrainingFormat.in_person
-    organiser_id: int | None = Field(default=None, foreign_key="intermediary.id")
+    organiser_id: int | None = Field(default=None, foreign_key="intermediary.id", ge=1,
+                                     le=MAX_INT)
 
 
 class Training(TrainingBase, table=True):
@@ -269,7 +283,7 @@ class Training(TrainingBase, table=True):
 
 
 class TrainingCreate(TrainingBase):
-    participants: list[ParticipantBase] = []
+    participants: list[ParticipantBase] = Field(default=[], max_length=MAX_PARTICIPANTS)
 
 
 class TrainingPublic(TrainingBase):
@@ -290,7 +304,8 @@ class FdiProjectBase(SQLModel):
     investor_country: str = Field(max_length=2)
     year: int = Field(ge=1990, le=2100, index=True)
     with_transfer: bool = Field(description="Transfers technology to local enterprises.")
-    local_enterprise_id: int | None = Field(default=None, foreign_key="enterprise.id")
+    local_enterprise_id: int | None = Field(default=None, foreign_key="enterprise.id", ge=1,
+                                           le=MAX_INT)
 
     @field_validator("investor_country")
     @classmethod
@@ -323,7 +338,7 @@ class PlanBase(SQLModel):
     jurisdiction: str = Field(foreign_key="jurisdiction.code", max_length=16, index=True)
     title: str = Field(max_length=500)
     adopted_on: date | None = None
-    sector_codes: list[str] = json_list("The plan's priority-sector codes.")
+    sector_codes: list[str] = json_list("The plan's priority-sector codes.", MAX_CODES)
     report_due: str = Field(default="12-15", max_length=5,
                             description="Yearly report due date, MM-DD.")
 
@@ -359,7 +374,7 @@ class Target(SQLModel, table=True):
 
 class TargetIn(SQLModel):
     indicator: Indicator
-    value: float
+    value: float = Field(le=MAX_TARGET)
     unit: str = ""
     note: str = ""
 
@@ -368,11 +383,11 @@ class PeriodIn(SQLModel):
     label: str
     start: date
     end: date
-    targets: list[TargetIn] = []
+    targets: list[TargetIn] = Field(default=[], max_length=MAX_TARGETS)
 
 
 class PlanCreate(PlanBase):
-    periods: list[PeriodIn] = []
+    periods: list[PeriodIn] = Field(default=[], max_length=MAX_PERIODS)
 
 
 class PlanPublic(PlanBase):

@@ -13,13 +13,20 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sqlmodel import Session, col, select
 
 from matcher.ledger import counting
-from matcher.ledger.models import Indicator, Intermediary, Training, TrainingParticipant
+from matcher.ledger.models import (
+    Indicator,
+    Intermediary,
+    Introduction,
+    Training,
+    TrainingParticipant,
+)
 from matcher.ledger.pipeline import status_of
 from matcher.ledger.progress import Pace, Progress, find_period, progress
 from matcher.models import Jurisdiction, Need
+from matcher.policy import SYSTEM, Policy, View
 from matcher.sectors import SectorCatalog
+from matcher.spreadsheet import looks_like_formula
 
-FORMULA_START = ("=", "+", "-", "@")
 PACE_VI = {Pace.on_track: "đúng tiến độ", Pace.at_risk: "có nguy cơ chậm", Pace.behind: "chậm"}
 CHARTED = [Indicator.foreign_dossiers_introduced, Indicator.technologies_transferred,
            Indicator.people_trained]
@@ -71,7 +78,7 @@ def write_row(sheet: Worksheet, values: Iterable[Any], bold: bool = False) -> No
     for cell in sheet[sheet.max_row]:
         if isinstance(cell.value, date):
             cell.number_format = "DD/MM/YYYY"
-        if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
+        if looks_like_formula(cell.value):
             cell.data_type = "s"
             cell.quotePrefix = True
         if bold:
@@ -95,7 +102,16 @@ def _summary(sheet: Worksheet, data: Annual) -> None:
                           item.note])
 
 
-def _introductions(session: Session, sheet: Worksheet, data: Annual) -> None:
+def _party(session: Session, policy: Policy, enterprise: Any, need: Need | None) -> list[str]:
+    """Enterprise name, tax code and need ref of a row, as the reader may see them: blank for
+    readers not shown whom a record concerns, or who may not see its need."""
+    hidden = need is not None and policy.view_of(session, need) is not View.full
+    if hidden or not policy.sees_identities():
+        return ["", "", ""]
+    return [enterprise.name, enterprise.tax_code, need.ref if need else ""]
+
+
+def _introductions(session: Session, sheet: Worksheet, data: Annual, policy: Policy) -> None:
     names = {i.id: i.name for i in session.exec(select(Intermediary)).all()}
     write_row(sheet, ["Ngày giới thiệu", "Mã giới thiệu", "Hồ sơ", "Tên công nghệ", "Xuất xứ",
                       "Nguồn", "Doanh nghiệp", "Mã số thuế", "Nhu cầu", "Tổ chức trung gian",
@@ -106,20 +122,22 @@ def _introductions(session: Session, sheet: Worksheet, data: Annual) -> None:
         need = session.get(Need, intro.need_id) if intro.need_id else None
         write_row(sheet, [intro.introduced_on, intro.ref or intro.id, v.dossier.ref,
                           v.dossier.title, v.dossier.origin_country, str(v.dossier.source),
-                          v.enterprise.name, v.enterprise.tax_code, need.ref if need else "",
+                          *_party(session, policy, v.enterprise, need),
                           names.get(intro.intermediary_id, ""), str(intro.channel),
                           str(status_of(session, intro)), "có" if not v.excluded else "không",
                           v.sectors, v.excluded or ""])
 
 
-def _transfers(session: Session, sheet: Worksheet, data: Annual) -> None:
+def _transfers(session: Session, sheet: Worksheet, data: Annual, policy: Policy) -> None:
     write_row(sheet, ["Ngày ký hợp đồng", "Hồ sơ", "Tên công nghệ", "Xuất xứ", "Doanh nghiệp",
                       "Mã số thuế", "Giá trị", "Tiền tệ", "Phương thức", "Số đăng ký",
                       "Ngày đăng ký"], bold=True)
     for t, d, e in counting.transfers(session, data.jurisdiction, data.start, data.end):
-        write_row(sheet, [t.contract_date, d.ref, d.title, d.origin_country, e.name,
-                          e.tax_code, t.value, t.currency, str(t.mode), t.registration_number,
-                          t.registration_date])
+        intro = session.get(Introduction, t.introduction_id) if t.introduction_id else None
+        need = session.get(Need, intro.need_id) if intro and intro.need_id else None
+        write_row(sheet, [t.contract_date, d.ref, d.title, d.origin_country,
+                          *_party(session, policy, e, need)[:2], t.value, t.currency,
+                          str(t.mode), t.registration_number, t.registration_date])
 
 
 def _trainings(session: Session, sheet: Worksheet, data: Annual) -> None:
@@ -150,15 +168,16 @@ def _by_sector(session: Session, sheet: Worksheet, data: Annual) -> None:
                       "cả hai dòng."])
 
 
-def workbook(session: Session, data: Annual) -> Workbook:
-    """The report workbook: summary, introductions, transfers, trainings, by sector."""
+def workbook(session: Session, data: Annual, policy: Policy = SYSTEM) -> Workbook:
+    """The report workbook: summary, introductions, transfers, trainings, by sector (the
+    parties to each row as `policy` lets the reader see them)."""
     book = Workbook()
     sheets = book.active
     assert sheets is not None
     sheets.title = "summary"
     _summary(sheets, data)
-    _introductions(session, book.create_sheet("introductions"), data)
-    _transfers(session, book.create_sheet("transfers"), data)
+    _introductions(session, book.create_sheet("introductions"), data, policy)
+    _transfers(session, book.create_sheet("transfers"), data, policy)
     _trainings(session, book.create_sheet("trainings"), data)
     _by_sector(session, book.create_sheet("by sector"), data)
     return book
@@ -205,9 +224,9 @@ def chart_png(data: Annual) -> bytes:
     return buffer.getvalue()
 
 
-def xlsx_bytes(session: Session, data: Annual) -> bytes:
+def xlsx_bytes(session: Session, data: Annual, policy: Policy = SYSTEM) -> bytes:
     buffer = BytesIO()
-    workbook(session, data).save(buffer)
+    workbook(session, data, policy).save(buffer)
     return buffer.getvalue()
 
 

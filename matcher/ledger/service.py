@@ -1,6 +1,8 @@
 """Writing the ledger: introduce a dossier, change its status, record a transfer or a training.
 
-Every function checks references, flushes, and leaves the commit to the caller.
+Every function resolves references through the caller's access policy (a record the caller may
+not see is refused exactly like a missing one), checks that the caller writes in the
+enterprise's jurisdiction, flushes, and leaves the commit to the caller.
 """
 
 from datetime import date
@@ -20,7 +22,7 @@ from matcher.ledger.models import (
     TransferCreate,
 )
 from matcher.ledger.pipeline import TransitionError, change_status, status_of
-from matcher.models import Dossier, Enterprise, Need
+from matcher.policy import SYSTEM, Hidden, Policy
 
 
 class LedgerError(ValueError):
@@ -32,25 +34,34 @@ def _require(session: Session, model: type, record_id: int | None, label: str) -
         raise LedgerError(f"no {label} with id {record_id}")
 
 
+def _resolve(resolve, session: Session, record_id: int | None):
+    """The record through the policy; a hidden or missing one is a LedgerError."""
+    try:
+        return resolve(session, record_id)
+    except Hidden as exc:
+        raise LedgerError(str(exc)) from exc
+
+
 def introduce(session: Session, *, dossier_id: int, enterprise_id: int,
               need_id: int | None = None, intermediary_id: int | None = None, on: date,
               channel: str | Channel, actor: str, note: str = "",
-              suggest_only: bool = False, ref: str | None = None) -> Introduction:
+              suggest_only: bool = False, ref: str | None = None,
+              policy: Policy = SYSTEM) -> Introduction:
     """Record that a dossier was introduced (or, with suggest_only, suggested) to an enterprise.
 
-    The introduction starts with one event, `introduced` on `on` (or `suggested`)."""
+    The introduction starts with one event, `introduced` on `on` (or `suggested`). Raises
+    `Refused` when `policy` does not write in the enterprise's jurisdiction."""
     if dossier_id is None or enterprise_id is None:
         raise LedgerError("an introduction needs a dossier and an enterprise")
-    _require(session, Dossier, dossier_id, "dossier")
-    _require(session, Enterprise, enterprise_id, "enterprise")
+    _resolve(policy.dossier, session, dossier_id)
+    enterprise = _resolve(policy.enterprise, session, enterprise_id)
     _require(session, Intermediary, intermediary_id, "intermediary")
     if need_id is not None:
-        need = session.get(Need, need_id)
-        if need is None:
-            raise LedgerError(f"no need with id {need_id}")
+        need = _resolve(policy.need, session, need_id)
         if need.enterprise_id != enterprise_id:
             raise LedgerError(f"need {need_id} belongs to enterprise {need.enterprise_id}, "
                               f"not {enterprise_id}")
+    policy.check_jurisdiction_write(enterprise.jurisdiction, "the ledger")
     try:
         channel = Channel(channel)
     except ValueError as exc:
@@ -68,23 +79,24 @@ def introduce(session: Session, *, dossier_id: int, enterprise_id: int,
 def record_introduction(session: Session, *, dossier_id: int, enterprise_id: int,
                         need_id: int | None = None, channel: str = "event", note: str = "",
                         on: date | None = None, actor: str = "events",
-                        intermediary_id: int | None = None) -> Introduction:
+                        intermediary_id: int | None = None,
+                        policy: Policy = SYSTEM) -> Introduction:
     """The hook the events module calls when a B2B meeting is held (date default today)."""
     return introduce(session, dossier_id=dossier_id, enterprise_id=enterprise_id,
                      need_id=need_id, intermediary_id=intermediary_id, on=on or date.today(),
-                     channel=channel, actor=actor, note=note)
+                     channel=channel, actor=actor, note=note, policy=policy)
 
 
 def introduce_from_match(session: Session, *, need_id: int, dossier_id: int, on: date,
                          actor: str, channel: str | Channel = Channel.direct,
-                         intermediary_id: int | None = None, note: str = "") -> Introduction:
+                         intermediary_id: int | None = None, note: str = "",
+                         policy: Policy = SYSTEM) -> Introduction:
     """Introduce a suggested dossier to the enterprise that submitted the need."""
-    need = session.get(Need, need_id)
-    if need is None:
-        raise LedgerError(f"no need with id {need_id}")
+    need = _resolve(policy.need, session, need_id)
     return introduce(session, dossier_id=dossier_id, enterprise_id=need.enterprise_id,
                      need_id=need_id, intermediary_id=intermediary_id, on=on, channel=channel,
-                     actor=actor, note=note or "introduced from a match suggestion")
+                     actor=actor, note=note or "introduced from a match suggestion",
+                     policy=policy)
 
 
 def set_status(session: Session, introduction: Introduction, status: Status, *, on: date,
@@ -116,8 +128,10 @@ def record_transfer(session: Session, introduction: Introduction, body: Transfer
     return transfer
 
 
-def record_training(session: Session, body: TrainingCreate) -> Training:
-    """A course with its participants."""
+def record_training(session: Session, body: TrainingCreate,
+                    policy: Policy = SYSTEM) -> Training:
+    """A course with its participants, in a jurisdiction the caller writes in."""
+    policy.check_jurisdiction_write(body.jurisdiction, "trainings")
     _require(session, Intermediary, body.organiser_id, "intermediary")
     training = Training.model_validate(body.model_dump(exclude={"participants"}))
     session.add(training)

@@ -12,8 +12,10 @@ from matcher.models.fields import (
     check_text,
     check_transfer_modes,
     json_list,
+    list_update,
     utcnow,
 )
+from matcher.models.limits import MAX_AMOUNT, MAX_CODES, MAX_KEYWORDS, MAX_MODES, MAX_PEOPLE
 
 
 class DossierBase(SQLModel):
@@ -30,17 +32,20 @@ class DossierBase(SQLModel):
     supplier_contact: str = Field("", max_length=300)
     source: Source = Source.other
     source_ref: str = Field("", max_length=200)
-    sector_codes: list[str] = json_list("Priority-sector codes, e.g. `VN-03`, `BG-c`.")
-    keywords: list[str] = json_list("Technology keywords.")
+    sector_codes: list[str] = json_list("Priority-sector codes, e.g. `VN-03`, `BG-c`.",
+                                        MAX_CODES)
+    keywords: list[str] = json_list("Technology keywords.", MAX_KEYWORDS)
     trl: int | None = Field(None, ge=1, le=9, description="Technology readiness level 1–9.")
     ipr_status: IprStatus = IprStatus.none
-    transfer_modes: list[str] = json_list("Transfer modes offered (see TransferMode).")
-    price_min: float | None = Field(None, ge=0)
-    price_max: float | None = Field(None, ge=0)
+    transfer_modes: list[str] = json_list("Transfer modes offered (see TransferMode).",
+                                          MAX_MODES)
+    price_min: float | None = Field(None, ge=0, le=MAX_AMOUNT)
+    price_max: float | None = Field(None, ge=0, le=MAX_AMOUNT)
     currency: str = Field("USD", max_length=3, description="ISO 4217 code of the price.")
-    req_engineers: int = Field(0, ge=0, description="Engineers the receiver needs.")
-    req_staff: int = Field(0, ge=0, description="Total staff the receiver needs.")
-    req_investment_vnd: float | None = Field(None, ge=0, description="Minimum investment, VND.")
+    req_engineers: int = Field(0, ge=0, le=MAX_PEOPLE, description="Engineers the receiver needs.")
+    req_staff: int = Field(0, ge=0, le=MAX_PEOPLE, description="Total staff the receiver needs.")
+    req_investment_vnd: float | None = Field(None, ge=0, le=MAX_AMOUNT,
+                                             description="Minimum investment, VND.")
     req_skills: str = Field("", max_length=2_000)
     req_infrastructure: str = Field("", max_length=2_000)
     second_hand: bool = False
@@ -105,17 +110,17 @@ class DossierUpdate(SQLModel):
     supplier_contact: str | None = None
     source: Source | None = None
     source_ref: str | None = None
-    sector_codes: list[str] | None = None
-    keywords: list[str] | None = None
+    sector_codes: list[str] | None = list_update(MAX_CODES)
+    keywords: list[str] | None = list_update(MAX_KEYWORDS)
     trl: int | None = Field(None, ge=1, le=9)
     ipr_status: IprStatus | None = None
-    transfer_modes: list[str] | None = None
-    price_min: float | None = Field(None, ge=0)
-    price_max: float | None = Field(None, ge=0)
+    transfer_modes: list[str] | None = list_update(MAX_MODES)
+    price_min: float | None = Field(None, ge=0, le=MAX_AMOUNT)
+    price_max: float | None = Field(None, ge=0, le=MAX_AMOUNT)
     currency: str | None = None
-    req_engineers: int | None = Field(None, ge=0)
-    req_staff: int | None = Field(None, ge=0)
-    req_investment_vnd: float | None = Field(None, ge=0)
+    req_engineers: int | None = Field(None, ge=0, le=MAX_PEOPLE)
+    req_staff: int | None = Field(None, ge=0, le=MAX_PEOPLE)
+    req_investment_vnd: float | None = Field(None, ge=0, le=MAX_AMOUNT)
     req_skills: str | None = None
     req_infrastructure: str | None = None
     second_hand: bool | None = None

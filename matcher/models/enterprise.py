@@ -7,6 +7,7 @@ from sqlmodel import Field, SQLModel
 
 from matcher.models.enums import SizeClass
 from matcher.models.fields import check_text, utcnow
+from matcher.models.limits import MAX_AMOUNT, MAX_PEOPLE, MAX_TRANSFERS
 from matcher.tax_code import validate_tax_code
 
 
@@ -20,12 +21,14 @@ class EnterpriseBase(SQLModel):
     district: str = Field("", max_length=100)
     industrial_zone: str | None = Field(None, max_length=200)
     size_class: SizeClass = SizeClass.small
-    employees: int = Field(0, ge=0)
+    employees: int = Field(0, ge=0, le=MAX_PEOPLE)
     main_sector: str | None = Field(None, max_length=32)
-    engineers: int = Field(0, ge=0, description="Engineers on staff.")
-    rd_staff: int = Field(0, ge=0, description="Staff working on R&D.")
-    prior_transfers: int = Field(0, ge=0, description="Technology transfers received before.")
-    st_budget_vnd: float = Field(0, ge=0, description="Yearly science & technology budget, VND.")
+    engineers: int = Field(0, ge=0, le=MAX_PEOPLE, description="Engineers on staff.")
+    rd_staff: int = Field(0, ge=0, le=MAX_PEOPLE, description="Staff working on R&D.")
+    prior_transfers: int = Field(0, ge=0, le=MAX_TRANSFERS,
+                                 description="Technology transfers received before.")
+    st_budget_vnd: float = Field(0, ge=0, le=MAX_AMOUNT,
+                                 description="Yearly science & technology budget, VND.")
     contact_email: str = Field("", max_length=200)
     contact_phone: str = Field("", max_length=50)
 
@@ -56,12 +59,12 @@ class EnterpriseUpdate(SQLModel):
     district: str | None = None
     industrial_zone: str | None = None
     size_class: SizeClass | None = None
-    employees: int | None = Field(None, ge=0)
+    employees: int | None = Field(None, ge=0, le=MAX_PEOPLE)
     main_sector: str | None = None
-    engineers: int | None = Field(None, ge=0)
-    rd_staff: int | None = Field(None, ge=0)
-    prior_transfers: int | None = Field(None, ge=0)
-    st_budget_vnd: float | None = Field(None, ge=0)
+    engineers: int | None = Field(None, ge=0, le=MAX_PEOPLE)
+    rd_staff: int | None = Field(None, ge=0, le=MAX_PEOPLE)
+    prior_transfers: int | None = Field(None, ge=0, le=MAX_TRANSFERS)
+    st_budget_vnd: float | None = Field(None, ge=0, le=MAX_AMOUNT)
     contact_email: str | None = None
     contact_phone: str | None = None
 

@@ -1,17 +1,40 @@
 """Reusable field helpers for the data model: JSON lists, timestamps, code and text checks."""
 
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
+from zoneinfo import available_timezones
 
 import pycountry
+from pydantic import AfterValidator
 from sqlalchemy import JSON, Column
 from sqlmodel import Field
 
+MAX_INT = 2**63 - 1  # the largest integer a database column holds
 
-def json_list(description: str = "") -> list:
-    """A list field stored as one JSON column."""
-    return Field(default_factory=list, sa_column=Column(JSON, nullable=False),
-                 description=description)
+
+def unique(items: list | None) -> list | None:
+    """The items without repeats, each kept where it first appears."""
+    return None if items is None else list(dict.fromkeys(items))
+
+
+def _bounded(field: Any, distinct: bool) -> Any:
+    if distinct:
+        field.metadata.append(AfterValidator(unique))
+    return field
+
+
+def json_list(description: str = "", max_items: int = 100, distinct: bool = True) -> list:
+    """A list field stored as one JSON column, of at most `max_items` items; when `distinct`,
+    repeats are dropped (the first kept). Bounded so that no request makes a record, or an
+    answer that echoes it, unboundedly long."""
+    return _bounded(Field(default_factory=list, sa_column=Column(JSON, nullable=False),
+                          description=description, max_length=max_items), distinct)
+
+
+def list_update(max_items: int = 100, distinct: bool = True) -> Any:
+    """The optional list of a partial update (None: unchanged), bounded like `json_list`."""
+    return _bounded(Field(None, max_length=max_items), distinct)
 
 
 def utcnow() -> datetime:
@@ -43,6 +66,20 @@ def check_currency(code: str) -> str:
     if pycountry.currencies.get(alpha_3=code) is None:
         raise ValueError(f"'{code}' is not an ISO 4217 currency code")
     return code
+
+
+@cache
+def _time_zones() -> frozenset[str]:
+    # `localtime` is a file some systems add beside the IANA zones: the host's zone, not one
+    return frozenset(available_timezones() - {"localtime"})
+
+
+def check_timezone(name: str) -> str:
+    """Return the name if it is an IANA time zone (`Asia/Ho_Chi_Minh`), or raise ValueError
+    naming it."""
+    if name not in _time_zones():
+        raise ValueError(f"'{name}' is not an IANA time zone (e.g. Asia/Ho_Chi_Minh)")
+    return name
 
 
 def check_transfer_modes(modes: list[str]) -> list[str]:

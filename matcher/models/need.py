@@ -3,39 +3,46 @@
 from datetime import datetime
 
 from pydantic import field_validator, model_validator
+from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from matcher.models.enums import Confidentiality, NeedStatus
 from matcher.models.fields import (
+    MAX_INT,
     check_country,
     check_text,
     check_transfer_modes,
     json_list,
+    list_update,
     utcnow,
 )
+from matcher.models.limits import MAX_AMOUNT, MAX_CODES, MAX_MODES
 
 
 class NeedBase(SQLModel):
     ref: str | None = Field(
-        None, max_length=64, unique=True, index=True, description="External reference, unique."
-    )
+        None, max_length=64, index=True,
+        description="External reference, unique within the enterprise.")
     title: str = Field("", max_length=300)
     problem: str = Field(min_length=3, max_length=10_000, description="The problem, free text.")
     desired_result: str = Field("", max_length=5_000)
     language: str = Field("vi", min_length=2, max_length=3)
-    sector_codes: list[str] = json_list("Priority-sector codes of the enterprise's jurisdiction.")
-    budget_min_vnd: float | None = Field(None, ge=0)
-    budget_max_vnd: float | None = Field(None, ge=0)
+    sector_codes: list[str] = json_list("Priority-sector codes of the enterprise's jurisdiction.",
+                                        MAX_CODES)
+    budget_min_vnd: float | None = Field(None, ge=0, le=MAX_AMOUNT)
+    budget_max_vnd: float | None = Field(None, ge=0, le=MAX_AMOUNT)
     timeline_months: int | None = Field(None, ge=0, le=240)
-    preferred_countries: list[str] = json_list("ISO 3166-1 alpha-2 codes.")
-    preferred_modes: list[str] = json_list("Transfer modes wanted (see TransferMode).")
+    preferred_countries: list[str] = json_list("ISO 3166-1 alpha-2 codes.", MAX_CODES)
+    preferred_modes: list[str] = json_list("Transfer modes wanted (see TransferMode).",
+                                           MAX_MODES)
     confidentiality: Confidentiality = Confidentiality.public
     status: NeedStatus = NeedStatus.open
 
     @field_validator("preferred_countries")
     @classmethod
     def _countries(cls, value: list[str]) -> list[str]:
-        return [check_country(code) for code in value]
+        # normalised first, then repeats dropped: `kr` repeats `KR`
+        return list(dict.fromkeys(check_country(code) for code in value))
 
     @field_validator("preferred_modes")
     @classmethod
@@ -51,7 +58,11 @@ class NeedBase(SQLModel):
 
 
 class Need(NeedBase, table=True):
-    """A need stored in the database; the source of truth for the needs index."""
+    """A need stored in the database; the source of truth for the needs index. Refs are the
+    enterprise's own: unique per enterprise, so that a taken ref never tells one enterprise
+    that another has a need of that name."""
+
+    __table_args__ = (UniqueConstraint("enterprise_id", "ref"),)
 
     id: int | None = Field(default=None, primary_key=True)
     enterprise_id: int = Field(foreign_key="enterprise.id", index=True)
@@ -60,7 +71,8 @@ class Need(NeedBase, table=True):
 
 
 class NeedCreate(NeedBase):
-    enterprise_id: int | None = Field(None, description="The enterprise; or give its tax code.")
+    enterprise_id: int | None = Field(None, ge=1, le=MAX_INT,
+                                      description="The enterprise; or give its tax code.")
     enterprise_tax_code: str | None = Field(None, description="Alternative to enterprise_id.")
 
     _check_text = field_validator("*")(check_text)
@@ -74,12 +86,12 @@ class NeedUpdate(SQLModel):
     problem: str | None = Field(None, min_length=3, max_length=10_000)
     desired_result: str | None = Field(None, max_length=5_000)
     language: str | None = None
-    sector_codes: list[str] | None = None
-    budget_min_vnd: float | None = Field(None, ge=0)
-    budget_max_vnd: float | None = Field(None, ge=0)
+    sector_codes: list[str] | None = list_update(MAX_CODES)
+    budget_min_vnd: float | None = Field(None, ge=0, le=MAX_AMOUNT)
+    budget_max_vnd: float | None = Field(None, ge=0, le=MAX_AMOUNT)
     timeline_months: int | None = Field(None, ge=0, le=240)
-    preferred_countries: list[str] | None = None
-    preferred_modes: list[str] | None = None
+    preferred_countries: list[str] | None = list_update(MAX_CODES)
+    preferred_modes: list[str] | None = list_update(MAX_MODES)
     confidentiality: Confidentiality | None = None
     status: NeedStatus | None = None
 

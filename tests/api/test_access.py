@@ -73,9 +73,11 @@ def test_enterprise_keys_reach_only_their_own_records(access_world) -> None:
     assert needs and {n["enterprise_id"] for n in needs} == {world.bg_enterprise}
     listed = client.get("/enterprises", headers=own).json()["data"]
     assert [e["id"] for e in listed] == [world.bg_enterprise]
-    other = need_payload(world.hp_enterprise)
-    refused = client.post("/needs", headers=own, json=other)
-    assert refused.status_code == 403 and "own enterprise" in refused.json()["detail"]
+    other = client.post("/needs", headers=own, json=need_payload(world.hp_enterprise))
+    missing = client.post("/needs", headers=own, json=need_payload(10**9))
+    assert other.status_code == missing.status_code == 422
+    assert other.json()["detail"][0]["msg"] == f"no enterprise with id {world.hp_enterprise}"
+    assert missing.json()["detail"][0]["msg"] == f"no enterprise with id {10**9}"
     implicit = need_payload(world.bg_enterprise)
     del implicit["enterprise_id"]
     made = client.post("/needs", headers=own, json=implicit)
@@ -162,5 +164,6 @@ def test_writes_beyond_the_rate_limit_get_429(runtime: Runtime) -> None:
         limited = client.post("/enterprises", json={})
         assert int(limited.headers["Retry-After"]) >= 1 and "3/minute" in limited.text
         assert client.get("/enterprises").status_code == 200  # reads are not limited
-        authorize(client, runtime, role="intermediary", org="Another broker")
+        authorize(client, runtime, role="intermediary", org="Another broker",
+                  jurisdiction="BG")
         assert client.post("/enterprises", json={}).status_code == 422  # per key

@@ -109,3 +109,15 @@ def test_keys_are_issued_listed_and_revoked(env: Path):
     key_id = listed.splitlines()[-1].split()[0]
     assert runner.invoke(app, ["keys", "revoke", key_id]).exit_code == 0
     assert "revoked" in runner.invoke(app, ["keys", "list"]).output.splitlines()[-1]
+
+
+def test_settings_are_shown_without_the_database_password(env: Path, monkeypatch):
+    monkeypatch.setenv("KETNOI_DATABASE_URL",
+                       "postgresql+psycopg://ketnoi:s3cr%40t-pw@db.example:5432/ketnoi")
+    get_settings.cache_clear()
+    result = runner.invoke(app, ["settings"])
+    assert result.exit_code == 0, result.output
+    assert "s3cr" not in result.output
+    shown = json.loads(result.output)
+    assert shown["database_url"] == "postgresql+psycopg://ketnoi:***@db.example:5432/ketnoi"
+    assert shown["data_dir"] == str(env / "data")

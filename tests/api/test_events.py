@@ -3,7 +3,7 @@ error answers, and one pairing with the real matcher and embedding model."""
 
 import threading
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -11,10 +11,13 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from api import errors
 from api.routes import events
+from api.security import get_policy
 from matcher.config import Settings
 from matcher.events.models import MeetingRequest
 from matcher.events.service import now
+from matcher.policy import SYSTEM
 from matcher.runtime import build_runtime
 from matcher.seed import load_sectors
 from tests.conftest import authorize
@@ -33,6 +36,8 @@ def setup() -> Iterator[tuple[TestClient, World, Session]]:
                            for need in world.needs})
     app = FastAPI()
     app.include_router(events.router)
+    app.dependency_overrides[get_policy] = lambda: SYSTEM  # as an admin (access: test_access*.py)
+    errors.install(app)
     app.state.runtime = SimpleNamespace(session=lambda: Session(engine), matches=matches,
                                         lock=threading.RLock())
     with TestClient(app) as client:
@@ -195,3 +200,39 @@ def test_pairing_with_the_real_matcher(real_client: TestClient) -> None:
     supplier = client.get(f"/events/{event_id}/participants").json()["data"][0]
     assert meeting["supplier_participant_id"] == supplier["id"]  # the fruit dryer, not the drone
     assert client.post(f"/events/{event_id}/schedule").json()["violations"] == []
+
+
+def test_an_unknown_time_zone_is_422_naming_it(client: TestClient) -> None:
+    answer = client.post("/events", json=event_payload(timezone="Mars/Olympus_Mons"))
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["detail"] == [{
+        "type": "value_error", "loc": ["body", "timezone"],
+        "msg": "Value error, 'Mars/Olympus_Mons' is not an IANA time zone (e.g. Asia/Ho_Chi_Minh)"}]
+
+
+def _starts(count: int) -> list[str]:
+    """`count` back-to-back 10-minute slots from 2026-11-24 00:00."""
+    first = datetime(2026, 11, 24)
+    return [(first + timedelta(minutes=10 * i)).isoformat(timespec="minutes")
+            for i in range(count)]
+
+
+def test_a_small_body_cannot_make_a_huge_grid(client: TestClient) -> None:
+    """A 20 KB body asked for 1,000 slots × 5,000 tables: a grid of 45 MB on every read."""
+    body = event_payload(meeting_minutes=10, slot_starts=_starts(1_000), table_count=5_000)
+    answer = client.post("/events", json=body)
+    assert answer.status_code == 422, answer.text[:300]
+    assert [e["loc"] for e in answer.json()["detail"]] == [["body", "slot_starts"]]
+    body["slot_starts"] = body["slot_starts"][:500]
+    answer = client.post("/events", json=body)
+    assert answer.status_code == 422, answer.text[:300]
+    assert [e["loc"] for e in answer.json()["detail"]] == [["body", "table_count"]]
+
+
+def test_growing_the_tables_beyond_the_grid_limit_is_422(client: TestClient) -> None:
+    body = event_payload(meeting_minutes=10, slot_starts=_starts(500), table_count=100)
+    event_id = client.post("/events", json=body).json()["id"]
+    answer = client.patch(f"/events/{event_id}", json={"table_count": 101})
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["detail"][0]["loc"] == ["body", "table_count"]
+    assert client.get(f"/events/{event_id}").json()["table_count"] == 100

@@ -11,8 +11,11 @@ from openpyxl import load_workbook
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from api import errors
 from api.deps import get_session
 from api.routes import introductions, ledger, progress, reports
+from api.security import get_policy
+from matcher.policy import SYSTEM
 from tests.matcher.ledger.world import World, add_plan, build_world, ledger_engine
 
 
@@ -31,7 +34,8 @@ def world(engine: Engine) -> Iterator[World]:
 
 @pytest.fixture
 def client(engine: Engine) -> Iterator[TestClient]:
-    """The ledger routers alone, on the test database (no runtime, no embedding model)."""
+    """The ledger routers alone, on the test database (no runtime, no embedding model), called
+    as an admin (access is tested on the whole app in test_access*.py)."""
     app = FastAPI()
     for module in (introductions, ledger, progress, reports):
         app.include_router(module.router)
@@ -41,6 +45,8 @@ def client(engine: Engine) -> Iterator[TestClient]:
             yield s
 
     app.dependency_overrides[get_session] = override
+    app.dependency_overrides[get_policy] = lambda: SYSTEM  # the routers' logic, as an admin
+    errors.install(app)
     with TestClient(app) as test_client:
         yield test_client
 
@@ -177,7 +183,8 @@ def test_report_downloads(client: TestClient, world: World) -> None:
     params = {"jurisdiction": "BG", "year": 2024}
     xlsx = client.get("/reports/annual.xlsx", params=params)
     assert xlsx.status_code == 200
-    assert xlsx.headers["content-disposition"] == 'attachment; filename="ketnoi-BG-2024.xlsx"'
+    assert xlsx.headers["content-disposition"] == (
+        "attachment; filename=\"ketnoi-BG-2024.xlsx\"; filename*=UTF-8''ketnoi-BG-2024.xlsx")
     summary = load_workbook(BytesIO(xlsx.content))["summary"]
     assert summary["B5"].value == "foreign_dossiers_introduced" and summary["D5"].value == 1
     png = client.get("/reports/annual.png", params=params)

@@ -31,3 +31,19 @@ def test_cache_embeds_a_repeated_text_once(e5):
     vectors = cache.embed(e5, ["lò hơi", "lò hơi"])
     assert cache.misses == 1
     np.testing.assert_allclose(vectors[0], vectors[1])
+
+
+def test_a_new_cache_file_is_private_to_its_owner(tmp_path: Path):
+    import os
+    import stat
+
+    previous = os.umask(0o022)
+    try:
+        path = tmp_path / "data" / "embeddings.sqlite"
+        EmbeddingCache(path)
+        folder = path.parent
+        modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in (folder, *folder.iterdir())}
+    finally:
+        os.umask(previous)
+    assert modes == {"data": 0o700, **{name: 0o600 for name in modes if name != "data"}}
+    assert "embeddings.sqlite" in modes

@@ -105,6 +105,21 @@ def test_save_and_load_round_trip(tmp_path: Path, data):
     assert not list(tmp_path.glob("*.tmp"))
 
 
+def test_a_saved_index_is_private_to_its_owner(tmp_path: Path, data):
+    import os
+    import stat
+
+    _, vectors, ids = data
+    previous = os.umask(0o022)
+    try:
+        _filled(vectors, ids).save(tmp_path / "index" / "dossiers.faiss")
+    finally:
+        os.umask(previous)
+    folder = tmp_path / "index"
+    modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in (folder, *folder.iterdir())}
+    assert modes == {"index": 0o700, "dossiers.faiss": 0o600, "dossiers.json": 0o600}
+
+
 def test_load_refuses_an_index_of_another_embedder(tmp_path: Path, data):
     _, vectors, ids = data
     _filled(vectors, ids).save(tmp_path / "d.faiss")

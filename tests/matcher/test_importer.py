@@ -144,6 +144,19 @@ def test_duplicate_keys_in_file_and_database(db: Session):
     ]
 
 
+def test_need_refs_are_unique_within_their_enterprise(db: Session):
+    first, second = (import_records(db, "enterprises", [enterprise_payload()]).created[0]
+                     for _ in range(2))
+    import_records(db, "needs", [need_payload(first, ref="N-1")])
+    report = import_records(db, "needs", [need_payload(second, ref="N-1")])
+    assert len(report.created) == 1  # another enterprise's ref is free
+    with pytest.raises(ImportFailed, match="'N-1' already exists"):
+        import_records(db, "needs", [need_payload(first, ref="N-1")])
+    updated = import_records(db, "needs", [need_payload(second, ref="N-1", title="Mới")],
+                             upsert=True)
+    assert db.get(Need, updated.updated[0]).enterprise_id == second
+
+
 def test_upsert_updates_instead_of_failing(db: Session):
     import_records(db, "dossiers", [dossier_payload(ref="D-9", title="Old title")])
     report = import_records(db, "dossiers", [dossier_payload(ref="D-9", title="New title")],
@@ -263,6 +276,15 @@ def test_text_starting_like_a_formula_is_rejected(stocked: Session, tmp_path: Pa
         "row 4, field 'keywords': '=cmd|' /C calc'!A0' starts like a spreadsheet formula: text "
         "may not start with =, @ or + (except + before a number)",
     ]
+
+
+def test_a_formula_after_a_leading_tab_or_return_is_rejected(stocked: Session,
+                                                            tmp_path: Path):
+    rows = [dossier_payload(title="\t=1+2"), dossier_payload(summary="\r@SUM(A1:A9)"),
+            dossier_payload(keywords=["\r\n+HYPERLINK(\"http://x\")"])]
+    assert [e.split(":")[0] for e in _rejected(stocked, "dossiers",
+                                               _jsonl(tmp_path / "d.jsonl", rows))] == [
+        "row 1, field 'title'", "row 2, field 'summary'", "row 3, field 'keywords'"]
 
 
 def test_phone_numbers_bullets_and_negative_numbers_are_kept_as_written(db: Session,

@@ -46,6 +46,21 @@ def test_agenda_csv_is_spreadsheet_safe(db: Session, scheduled: World) -> None:
     assert rows[1]["start"] == "2026-11-24T10:15"
 
 
+@pytest.mark.parametrize("name", ["\t=HYPERLINK(\"x\")", "\r+cmd", "-1+2", "@SUM(A1)"])
+def test_agenda_and_grid_csv_quote_every_formula_start(db: Session, scheduled: World,
+                                                       name: str) -> None:
+    scheduled.suppliers[0].name = name
+    scheduled.enterprises[1].name = name
+    db.commit()
+    items = agendas.agenda(db, scheduled.event, scheduled.suppliers[0])
+    rows = list(csv.DictReader(io.StringIO(agendas.agenda_csv(items))))
+    assert rows[0]["counterpart"] == f"'{name}"
+    assert (rows[0]["slot"], rows[0]["score"]) == ("1", "0.6")  # numbers are not quoted
+    cells = agendas.grid(db, scheduled.event)
+    grid = list(csv.reader(io.StringIO(agendas.grid_csv(scheduled.event, cells))))
+    assert grid[1][:3] == ["1", "2026-11-24T09:00", f"'{name} ↔ {name}"]
+
+
 def test_agenda_ics_has_one_event_per_meeting(db: Session, scheduled: World) -> None:
     person = scheduled.enterprises[0]
     items = agendas.agenda(db, scheduled.event, person)

@@ -16,6 +16,7 @@ from matcher.events.models import (
     MeetingRating,
     MeetingStatus,
 )
+from matcher.policy import SYSTEM
 from tests.matcher.events.world import World
 
 
@@ -53,7 +54,7 @@ def test_held_meeting_becomes_an_introduction(db: Session, world: World, meeting
     assert ledger == [{"dossier_id": world.dossiers[0].id,
                        "enterprise_id": world.enterprises[0].enterprise_id,
                        "need_id": world.needs[0].id, "channel": "event",
-                       "on": date(2026, 11, 24),
+                       "on": date(2026, 11, 24), "policy": SYSTEM,
                        "note": f"B2B meeting {meeting.id} at event {world.event.id}"}]
     outcomes.record_outcome(db, meeting, MeetingOutcome(status=MeetingStatus.held))
     assert len(ledger) == 1  # recorded once

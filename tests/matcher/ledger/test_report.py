@@ -78,3 +78,17 @@ def test_series_hold_the_dates_the_chart_plots(world: World) -> None:
                                                                   date(2025, 2, 1)]
     assert data.series[Indicator.technologies_transferred] == [date(2025, 6, 1)]
     assert data.name == "Bắc Giang"
+
+
+def test_every_formula_start_is_written_as_text_and_numbers_stay_numbers() -> None:
+    from openpyxl import Workbook
+
+    from matcher.ledger.report import write_row
+
+    sheet = Workbook().active
+    write_row(sheet, ["\t=HYPERLINK(\"http://x\")", "\r+cmd", "-1+2", "@SUM(A1)", "plain", 5,
+                      -3.5])
+    cells = list(sheet[1])
+    assert [(c.data_type, bool(c.quotePrefix)) for c in cells[:5]] == [("s", True)] * 4 + [
+        ("s", False)]
+    assert [(c.value, c.data_type) for c in cells[5:]] == [(5, "n"), (-3.5, "n")]
