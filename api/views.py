@@ -59,13 +59,29 @@ def need_matches_out(session: Session, policy: Policy, matches: MatchList) -> Ma
     return matches.model_copy(update={"data": shown, "count": len(shown)})
 
 
+def need_as_seen(session: Session, policy: Policy, need: Need) -> Need:
+    """The need itself, or for an anonymised view an unsaved copy whose texts are anonymised:
+    matching it derives every text (restored text, translated terms, explanations) from what
+    the caller may read, so no fragment of the enterprise's name comes back."""
+    if policy.view_of(session, need) is not View.anonymised:
+        return need
+    texts = {f: anonymised(session, need, getattr(need, f))
+             for f in ("title", "problem", "desired_result")}
+    return Need.model_validate({**need.model_dump(), **texts})
+
+
 def dossier_matches_out(session: Session, policy: Policy, need: Need,
                         matches: MatchList) -> MatchList:
-    """A need's dossier suggestions; for an anonymised view, every text (the query, its restored
-    text and translated terms, the explanations) without the enterprise's identity."""
+    """A need's dossier suggestions; for an anonymised view, every text without the
+    enterprise's identity, and explanations without what they say of the enterprise ("needs 3
+    engineers, enterprise has 2", "enterprise has no R&D staff")."""
     if policy.view_of(session, need) is not View.anonymised:
         return matches
-    return anonymised(session, need, matches)
+    shown = anonymised(session, need, matches)
+    for suggestion in shown.data:
+        suggestion.explanation = "; ".join(
+            part for part in suggestion.explanation.split("; ") if "enterprise" not in part)
+    return shown
 
 
 def introduction_out(session: Session, policy: Policy,

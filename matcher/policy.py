@@ -23,7 +23,6 @@ Writing:
 A write the caller may not make on a record it can read is `Refused`.
 """
 
-import re
 from enum import Enum
 from typing import Any
 
@@ -170,8 +169,10 @@ class Policy:
         return need
 
     def need_by_ref(self, session: Session, ref: str) -> Need:
-        """The only need with this ref among those the caller may read; else `Hidden`."""
-        found = session.exec(select(Need).where(Need.ref == ref, self.need_rows())).all()
+        """The only need with this ref among those the caller reads in full (an anonymised view
+        has no ref); else `Hidden`."""
+        found = [n for n in session.exec(select(Need).where(Need.ref == ref, self.need_rows()))
+                 if self.view_of(session, n) is View.full]
         if len(found) != 1:
             raise Hidden("need", ref, "ref")
         return found[0]
@@ -294,10 +295,6 @@ def _get(session: Session, model: Any, record_id: int | None) -> Any:
     return session.get(model, record_id)
 
 
-# Explanations quote the enterprise's own figures ("needs 3 engineers, enterprise has 2").
-_FIGURES = re.compile(r"enterprise has \d[\d.,]*")
-
-
 def _scrubber_for(session: Session, need: Need) -> Scrubber:
     """Removes the identity of the need's enterprise from text."""
     enterprise = session.get(Enterprise, need.enterprise_id)
@@ -308,13 +305,8 @@ def _scrubber_for(session: Session, need: Need) -> Scrubber:
 
 def anonymised(session: Session, need: Need, value: Any) -> Any:
     """`value` (text, or a model, list or dict holding text) without the identity of the need's
-    enterprise, nor any e-mail, phone number or figure of the enterprise."""
-    scrub = _scrubber_for(session, need)
-
-    def text(s: str) -> str:
-        return _FIGURES.sub("enterprise has [ẩn]", scrub.text(s))
-
-    return Scrubber.walk(value, text)
+    enterprise, nor any e-mail address or phone number."""
+    return _scrubber_for(session, need).deep(value)
 
 
 SYSTEM = Policy(Principal(role=Role.admin, org="system"))  # the CLI, seed loading, scripts

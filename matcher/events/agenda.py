@@ -50,10 +50,10 @@ def _topic(session: Session, person: Participant, policy: Policy) -> str:
         need = policy.need(session, person.need_id)
     except Hidden:
         return ""
-    topic = need.title or need.problem[:120]
-    if policy.view_of(session, need) is View.anonymised:
+    topic = need.title or need.problem
+    if policy.view_of(session, need) is View.anonymised:  # before cutting: no half a name
         topic = anonymised(session, need, topic)
-    return topic
+    return topic[:120]
 
 
 def agenda(session: Session, event: Event, person: Participant,

@@ -7,6 +7,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import select
 
 from api.main import create_app
+from matcher.anonymise import fold
 from matcher.auth.keys import create_key, revoke_key
 from matcher.auth.models import AuditEntry, Role
 from matcher.models import Enterprise
@@ -167,3 +168,45 @@ def test_writes_beyond_the_rate_limit_get_429(runtime: Runtime) -> None:
         authorize(client, runtime, role="intermediary", org="Another broker",
                   jurisdiction="BG")
         assert client.post("/enterprises", json={}).status_code == 422  # per key
+
+
+def test_what_is_derived_from_an_anonymised_need_holds_no_piece_of_the_name(
+        access_world) -> None:
+    """Translated terms and explanations come from the anonymised text, so not even a word of
+    the enterprise's name ("nông sản" of "Nông sản Lục Ngạn") is translated for organisers."""
+    client, world, runtime = access_world
+    name = fold(_identity(runtime, world.bg_enterprise)[0])
+    path = f"/needs/{world.bg_public}/matches"
+
+    def name_terms(role: Role) -> list[str]:
+        found = client.get(path, headers=_as(world, role)).json()
+        terms = [t.split(" → ")[0] for t in found["query"]["translated_terms"]]
+        return [t for t in terms if fold(t) in name]
+
+    assert name_terms(Role.admin)  # the full view translates words of the name
+    assert name_terms(Role.organiser) == []
+    shown = client.get(path, headers=_as(world, Role.organiser)).json()["data"]
+    assert shown and not any("enterprise" in s["explanation"] for s in shown)
+
+
+def test_an_agenda_topic_is_cut_after_it_is_anonymised(access_world) -> None:
+    client, world, runtime = access_world
+    admin, organiser = _as(world, Role.admin), _as(world, Role.organiser)
+    name = _identity(runtime, world.bg_enterprise)[0]
+    need = client.post("/needs", headers=admin, json=need_payload(
+        world.bg_enterprise, title="", problem=f"{'Cần máy sấy vải thiều. ' * 5}{name} cần.")
+    ).json()["id"]
+    event = f"/events/{world.records['bg_event']}"
+    person = client.post(f"{event}/participants", headers=admin, json={
+        "ref": "CUT", "kind": "enterprise", "name": "Khách", "need_id": need}).json()["id"]
+    meeting = client.post(f"{event}/meetings", headers=admin, json={
+        "supplier_participant_id": world.records["supplier"],
+        "enterprise_participant_id": person, "slot": 6, "table": 2, "locked": True})
+    assert meeting.status_code == 201, meeting.text
+    assert client.post(f"{event}/schedule", headers=admin).status_code == 200
+    agenda = f"{event}/participants/{world.records['supplier']}/agenda"
+    topics = [i["topic"] for i in client.get(agenda, headers=organiser).json()]
+    cut = next(t for t in topics if t.startswith("Cần máy sấy vải thiều. Cần"))
+    assert "Nông" not in cut and "[doan" in cut  # the name straddled character 120
+    full = [i["topic"] for i in client.get(agenda, headers=admin).json()]
+    assert any(name[:4] in t[115:] for t in full)  # the full view is cut mid-name
