@@ -1,10 +1,11 @@
 """Removes an enterprise's identity from text shown anonymised (to organisers): its names, typed
-with or without diacritics and with or without legal-form words ("Công ty TNHH"), its tax
-codes in any spacing, and any e-mail address or Vietnamese phone number.
+with or without diacritics, with or without legal-form words ("Công ty TNHH") or opening
+industry words ("Cơ khí"), with spaces or hyphens between words; its tax codes in any spacing;
+and any e-mail address or Vietnamese phone number.
 
 Matching works on a folded copy of the text (NFC, diacritics stripped char by char, đ → d,
-lowercased) that has the same length as the NFC text, so each span found in the folded copy is
-cut from the NFC text at the same offsets.
+lowercased, any decimal digit as its ASCII digit) that has the same length as the NFC text, so
+each span found in the folded copy is cut from the NFC text at the same offsets.
 """
 
 import re
@@ -24,40 +25,99 @@ PHONE_MARK = "[số điện thoại]"
 # Legal-form words of enterprise names, folded. Stripped from either end of a name to get its
 # distinctive core, and absorbed around that core in text ("Cty CP" + core → one mark).
 _LEGAL_HEAD = (
-    "tong cong ty", "cong ty", "cty", "chi nhanh", "tap doan", "doanh nghiep tu nhan", "dntn",
-    "doanh nghiep", "hop tac xa", "htx", "trach nhiem huu han", "tnhh", "hai thanh vien tro len",
-    "hai thanh vien", "mot thanh vien", "mtv", "co phan", "cp",
+    "tong cong ty", "cong ty co phan", "cong ty", "cty", "ctcp", "chi nhanh", "tap doan",
+    "doanh nghiep tu nhan", "dntn", "doanh nghiep", "hop tac xa", "htx", "trach nhiem huu han",
+    "tnhh", "hai thanh vien tro len", "hai thanh vien", "mot thanh vien", "mtv", "co phan", "cp",
 )  # fmt: skip
 _LEGAL_TAIL = (
-    "co., ltd", "co ltd", "co.", "ltd", "limited", "jsc", "joint stock company", "company",
-    "corporation", "corp", "inc", "llc", "group", "one member",
+    "co., ltd", "co.,ltd", "co ltd", "co.", "ltd", "limited", "jsc", "joint stock company",
+    "company", "corporation", "corp", "inc", "llc", "group", "one member",
 )  # fmt: skip
 # Name-side only: "co" without a dot ends English names ("... Agricultural Co"), but in text
 # it is the folded Vietnamese "có"/"cơ", so text never absorbs it.
 _NAME_ONLY_TAIL = ("co",)
+# Trade and industry words that often open a name's core ("Cơ khí Hải Đăng Phát"), folded. The
+# core without them is removed too, and text absorbs them between a legal form and the name.
+_INDUSTRY = (
+    "thuong mai", "dich vu", "san xuat", "dau tu", "xay dung", "co khi", "cong nghe",
+    "ky thuat", "ki thuat", "phat trien", "xuat nhap khau", "xuat khau", "nhap khau", "tu van",
+    "thiet ke", "giai phap", "kinh doanh", "tong hop", "chuyen giao", "van tai", "tm", "dv",
+    "sx", "xd", "xnk", "tmdv", "dvtm", "sxtm", "tmsx", "dtxd",
+)  # fmt: skip
+# Places and like words, folded: a name without its industry words that ends in one of them
+# ("Chính xác Hà Nội", "Phát triển Việt Nam") reads as ordinary text, so it is not removed alone.
+_PLACES = (
+    "an giang", "ba ria vung tau", "vung tau", "bac lieu", "bac giang", "bac kan", "bac ninh",
+    "ben tre", "binh duong", "binh dinh", "binh phuoc", "binh thuan", "ca mau", "cao bang",
+    "can tho", "da nang", "dak lak", "dak nong", "dien bien", "dong nai", "dong thap", "gia lai",
+    "ha giang", "ha nam", "ha noi", "ha tinh", "hai duong", "hai phong", "hau giang", "hoa binh",
+    "hung yen", "khanh hoa", "kien giang", "kon tum", "lai chau", "lang son", "lao cai",
+    "lam dong", "long an", "nam dinh", "nghe an", "ninh binh", "ninh thuan", "phu tho", "phu yen",
+    "quang binh", "quang nam", "quang ngai", "quang ninh", "quang tri", "soc trang", "son la",
+    "tay ninh", "thai binh", "thai nguyen", "thanh hoa", "thua thien hue", "hue", "tien giang",
+    "ho chi minh", "hcm", "tphcm", "sai gon", "tra vinh", "tuyen quang", "vinh long",
+    "vinh phuc", "yen bai", "viet nam", "vietnam", "hanoi", "saigon", "mien bac", "mien trung",
+    "mien nam", "tay nguyen", "dong nam a", "chau a", "quoc te", "toan cau",
+)  # fmt: skip
 _TAX_LABELS = ("mst", "msdn", "ma so thue", "ma so doanh nghiep", "tax code", "tax id")
 
-_SEP = r"(?:\s*[.\-–]\s*|\s+)?"  # what may stand between two digits of a tax code
+_SPACE = r"[\s\u200b-\u200d\u2060\ufeff]"  # whitespace or a zero-width space or joiner
+# What may stand between two digits of a tax code: up to 3 chars of spaces (any kind) with at
+# most one . - – / _ or , among them. A branch's 3 digits are not split off by ",", which would
+# take "2400123456, 200 người" for a branch code.
+_SEP = rf"(?:(?=\D{{1,3}}\d){_SPACE}*(?:[.\-–/_,]{_SPACE}*)?)?"
+_BRANCH_SEP = rf"(?:(?=\D{{1,3}}\d){_SPACE}*(?:[.\-–/_]{_SPACE}*)?)?"
+_BRANCH = rf"(?:{_BRANCH_SEP}\d(?:{_SEP}\d){{2}})?"
 _EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
 _LABELLED_TAX_CODE = re.compile(
     r"(?<!\w)(?:" + "|".join(p.replace(" ", r"\s+") for p in _TAX_LABELS) + r")(?!\w)"
-    r"[\s:()]*(?:la\s+|is\s+)?"
-    rf"(?P<code>\d(?:{_SEP}\d){{9}}(?:{_SEP}\d(?:{_SEP}\d){{2}})?)(?!\d)"
+    rf"(?:{_SPACE}|[:()])*(?:la\s+|is\s+)?"
+    rf"(?P<code>\d(?:{_SEP}\d){{9}}{_BRANCH})(?!\d)"
 )
+# Between two digits of a phone number: spaces mixed with . - –, or else only / or only _
+# (each with a space either side at most); ")" closes an area code.
+_PHONE_SEPS = (
+    rf"(?:(?=\D{{1,3}}\d){_SPACE}*(?:[.\-–]{_SPACE}*)?|\)\s?)?",
+    rf"(?:{_SPACE}?/{_SPACE}?)?",
+    rf"(?:{_SPACE}?_{_SPACE}?)?",
+)
+_PHONE_BODY = "|".join(rf"[1-9](?:{sep}\d){{8,9}}" for sep in _PHONE_SEPS)
+# A date opening with 0 ("01.02.2026 10 giờ") is no phone number.
+_DATE = r"(?:0[1-9]|[12]\d|3[01])[./\-](?:0?[1-9]|1[0-2])[./\-](?:19|20)\d\d"
 # +84 / 0084 / (+84), optionally "(0)", then 9–10 digits; or 0 / (0 then 9–10 digits: 10–11
-# digits with the leading 0. Digits may be split by one space, dot or dash, or by ")".
+# digits with the leading 0; or 84 without "+" then a space or dash and a mobile's 9 digits,
+# unless a currency follows ("84 500 000 000 đồng").
 _PHONE = re.compile(
-    r"(?:(?<![\w+])(?:\+84|0084|\(\+84\))[\s.\-]*(?:\(0\)[\s.\-]*)?|(?<![\w.,/+\-])\(?0)"
-    r"[1-9](?:(?:[\s.\-]|\)\s?)?\d){8,9}(?![\w/]|[.,]\d)"
+    rf"(?:(?:(?<![\w+])(?:\+84|0084|\(\+84\))(?:{_SPACE}|[.\-–])*"
+    rf"(?:\(0\)(?:{_SPACE}|[.\-–])*)?|(?<![\w.,/+\-])(?!{_DATE})\(?0)"
+    rf"(?:{_PHONE_BODY})"
+    rf"|(?<![\w.,/+\-])84(?=\D)(?:{_PHONE_SEPS[0]})[35789](?:{_PHONE_SEPS[0]}\d){{8}}"
+    rf"(?!{_SPACE}*(?:₫|d|dong|vnd|usd|ty|trieu)(?!\w)))"
+    r"(?![\w/]|[.,]\d)"
 )
+# Between two words of a name in text: spaces, or one hyphen, underscore or dot ("Cơ-khí").
+_WORD_GAP = rf"(?:{_SPACE}+|[-–_.])"
+_WORD_SPLIT = re.compile(rf"{_SPACE}+|(?<=\w)[-–_.](?=\w)")
+# A single Vietnamese syllable (folded), which as a one-word core would be an ordinary word.
+_SYLLABLE = re.compile(
+    r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?"
+)
+# Legal-form or industry words absorbed after the first one before a name ("Công ty TNHH Thương
+# mại Dịch vụ"); a bound, so that text repeating them is not scanned again from every word.
+_MAX_PREFIX = 6
+_MIN_ONE_WORD_CORE = 5  # letters that a one-word core needs to be removed on its own
 
 
 @lru_cache(maxsize=8192)
 def _fold_char(ch: str) -> str:
-    """One NFC character without diacritics, lowercased; itself when that would not be one
-    character (a Hangul syllable decomposes into several letters, 'İ' lowercases into two)."""
+    """One NFC character without diacritics, lowercased, any decimal digit as its ASCII digit
+    ('２' → '2'); itself when that would not be one character (a Hangul syllable decomposes
+    into several letters, 'İ' lowercases into two)."""
     if ch in "đĐÐ":
         return "d"
+    digit = unicodedata.decimal(ch, None)
+    if digit is not None:
+        return str(digit)
     base = "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
     if len(base) != 1:
         base = ch
@@ -71,8 +131,14 @@ def fold(text: str) -> str:
     return "".join(_fold_char(ch) for ch in text)
 
 
+def _words(text: str) -> list[str]:
+    """The folded words of a name or phrase, split at spaces and at a hyphen, underscore or dot
+    between two letters ('Hải-Đăng' → 'hai', 'dang')."""
+    return [w for w in _WORD_SPLIT.split(fold(unicodedata.normalize("NFC", text))) if w]
+
+
 def _phrase(words: str) -> str:
-    return r"\s+".join(re.escape(w) for w in words.split())
+    return _WORD_GAP.join(re.escape(w) for w in _words(words))
 
 
 def _legal_key(token: str) -> str:
@@ -106,37 +172,78 @@ def _strip_legal(tokens: list[str]) -> list[str]:
     return tokens[start:stop]
 
 
+def _strip_industry(core: list[str]) -> list[str]:
+    """A core without the trade and industry words it opens with ('co khi hai dang phat' →
+    'hai dang phat')."""
+    industry = sorted((p.split() for p in _INDUSTRY), key=len, reverse=True)
+    start, changed = 0, True
+    while changed:
+        changed = False
+        for words in industry:
+            if core[start : start + len(words)] == words:
+                start, changed = start + len(words), True
+                break
+    return core[start:]
+
+
+def _ends_in_place(tokens: list[str]) -> bool:
+    """Whether folded words end in a place (or like word) of `_PLACES`."""
+    return any(tokens[-len(place) :] == place for place in (p.split() for p in _PLACES))
+
+
+# Words of the marks: a one-word core among them would be found again in scrubbed text.
+_MARK_WORDS = frozenset(re.findall(r"\w+", fold(NAME_MARK + TAX_CODE_MARK + EMAIL_MARK
+                                                   + PHONE_MARK)))
+
+
+def _distinctive(word: str) -> bool:
+    """Whether one word is enough to tell the enterprise: ≥ 5 letters, no single Vietnamese
+    syllable ('phuong', 'thanh'), no place and no word of the marks ('email')."""
+    return (sum(c.isalpha() for c in word) >= _MIN_ONE_WORD_CORE
+            and not _SYLLABLE.fullmatch(word) and not _ends_in_place([word])
+            and word not in _MARK_WORDS)
+
+
 def _name_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
-    """One regex (on folded text) for every name and every distinctive core of ≥ 2 words, with
-    any legal-form words around them in the text."""
+    """One regex (on folded text) for every name, its core (without legal-form words) and that
+    core without its opening industry words, with any legal-form words around them in the text
+    (and industry words after a legal form). A core is used when it has ≥ 2 words or one
+    distinctive word; a core without industry words not when it ends in a place name."""
     forms: set[str] = set()
     for name in names:
-        tokens = fold(unicodedata.normalize("NFC", name)).split()
+        tokens = _words(name)
         if not tokens:
             continue
         forms.add(" ".join(tokens))
         core = _strip_legal(tokens)
-        if len(core) >= 2:
-            forms.add(" ".join(core))
+        bare = _strip_industry(core)
+        for part, guarded in ((core, False), (bare, True)):
+            if guarded and _ends_in_place(part):
+                continue
+            if len(part) >= 2 or (len(part) == 1 and _distinctive(part[0])):
+                forms.add(" ".join(part))
     if not forms:
         return None
     ordered = sorted(forms, key=lambda f: (-len(f), f))
     head = "|".join(_phrase(p) for p in sorted(_LEGAL_HEAD, key=len, reverse=True))
+    trade = "|".join(_phrase(p) for p in sorted(_INDUSTRY, key=len, reverse=True))
     tail = "|".join(_phrase(p) for p in sorted(_LEGAL_TAIL, key=len, reverse=True))
     return re.compile(
-        rf"(?<!\w)(?:(?:{head})\s+)*(?:{'|'.join(_phrase(f) for f in ordered)})"
-        rf"(?:,?\s+(?:{tail})(?!\w))*(?!\w)"
+        rf"(?<!\w)(?:(?:{head}){_WORD_GAP}(?:(?:{head}|{trade}){_WORD_GAP}){{0,{_MAX_PREFIX}}})?"
+        rf"(?:{'|'.join(_phrase(f) for f in ordered)})"
+        rf"(?:,?{_SPACE}+(?:{tail})(?!\w))*(?!\w)"
     )
 
 
 def _tax_code_pattern(tax_codes: Iterable[str]) -> re.Pattern[str] | None:
     """One regex for the given tax codes in any spacing; a 10-digit code also matches its
     branches (10 + 3 digits), a branch code also its head office (the first 10)."""
-    heads = sorted({d[:10] for d in (re.sub(r"\D", "", c) for c in tax_codes) if d})
+    digits = (re.sub(r"\D", "", fold(unicodedata.normalize("NFC", c))) for c in tax_codes)
+    heads = sorted({d[:10] for d in digits if d})
     if not heads:
         return None
     alternatives = "|".join(_SEP.join(head) for head in heads)
-    return re.compile(rf"(?<!\d)(?:{alternatives})(?:{_SEP}\d(?:{_SEP}\d){{2}})?(?!\d)")
+    return re.compile(rf"(?<!\d)(?:{alternatives}){_BRANCH}(?!\d)")
 
 
 def _cut(text: str, pattern: re.Pattern[str] | None, mark: str, group: int | str = 0) -> str:

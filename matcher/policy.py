@@ -75,10 +75,6 @@ class Policy:
     # --- who the caller is -------------------------------------------------------------------
 
     @property
-    def role(self) -> Role | None:
-        return self.who.role
-
-    @property
     def is_admin(self) -> bool:
         return self.who.role is Role.admin
 
@@ -180,9 +176,8 @@ class Policy:
     def enterprise(self, session: Session, enterprise_id: int | None) -> Enterprise:
         """The enterprise, if the caller may read it; else `Hidden`."""
         enterprise = _get(session, Enterprise, enterprise_id)
-        if enterprise is None or (self.who.role is Role.enterprise
-                                  and enterprise.id != self.who.enterprise_id) \
-                or self.who.role is None:
+        own = self.who.role is not Role.enterprise or enterprise_id == self.who.enterprise_id
+        if enterprise is None or self.who.role is None or not own:
             raise Hidden("enterprise", enterprise_id)
         return enterprise
 

@@ -210,6 +210,13 @@ def test_an_unknown_time_zone_is_422_naming_it(client: TestClient) -> None:
         "msg": "Value error, 'Mars/Olympus_Mons' is not an IANA time zone (e.g. Asia/Ho_Chi_Minh)"}]
 
 
+def test_an_unknown_jurisdiction_is_422_naming_it(client: TestClient) -> None:
+    answer = client.post("/events", json=event_payload(jurisdiction="XX"))
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["detail"] == [{"loc": ["body", "jurisdiction"], "type": "value_error",
+                                        "msg": "unknown jurisdiction 'XX'"}]
+
+
 def _starts(count: int) -> list[str]:
     """`count` back-to-back 10-minute slots from 2026-11-24 00:00."""
     first = datetime(2026, 11, 24)

@@ -102,3 +102,14 @@ def test_sectors_of_a_jurisdiction(client: TestClient):
     assert body["count"] == 7
     assert {s["code"] for s in body["data"]} >= {"BG-a", "BG-dd", "BG-g"}
     assert client.get("/sectors", params={"jurisdiction": "XX"}).status_code == 404
+
+
+def test_a_second_delete_of_a_need_is_404_even_after_another_was_created(client: TestClient):
+    """Ids are never reused, so deleting an id twice never deletes a newer record."""
+    enterprise = client.post("/enterprises", json=enterprise_payload()).json()["id"]
+    first = client.post("/needs", json=need_payload(enterprise)).json()["id"]
+    assert client.delete(f"/needs/{first}").status_code == 204
+    second = client.post("/needs", json=need_payload(enterprise)).json()["id"]
+    assert second != first
+    assert client.delete(f"/needs/{first}").status_code == 404
+    assert client.get(f"/needs/{second}").status_code == 200

@@ -354,8 +354,9 @@ def test_no_read_in_any_format_holds_what_the_caller_may_not_see(fixture: Fixtur
         if "GET" not in route.methods or route.path.endswith(".png"):
             continue
         ids = {p: fixture.visible(p) for p in re.findall(r"{(\w+)}", route.path)}
-        for participant in ("supplier", "participant_bg_public"):
-            if "participant_id" in ids:
+        agendas = ("supplier", "participant_bg_public") if "participant_id" in ids else (None,)
+        for participant in agendas:  # a supplier's agenda shows the needs it meets
+            if participant:
                 ids["participant_id"] = fixture.world.records[participant]
             path = route.path.format(**ids)
             for fmt in _formats(route):
@@ -375,7 +376,7 @@ def test_no_read_in_any_format_holds_what_the_caller_may_not_see(fixture: Fixtur
                         leaks += [f"{role} {path}: enterprise_id {v}" for v in _enterprise_ids(
                             response) if v is not None]
     assert leaks == []
-    assert reads >= 150, reads
+    assert reads >= 120, reads
 
 
 def test_the_canaries_are_there_for_those_who_may_see_them(fixture: Fixture) -> None:

@@ -7,7 +7,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy import inspect
 
-from matcher.anonymise import Scrubber
+from matcher.anonymise import Scrubber, fold
 from matcher.models import Enterprise, NeedPublic
 from matcher.models.enums import Confidentiality
 from matcher.suggestions import Breakdown, MatchList, QueryInfo, Suggestion
@@ -77,6 +77,51 @@ def test_a_one_word_core_is_not_removed_on_its_own():
     assert scrub.text("Công ty TNHH Hưng ở Hưng Yên") == f"{ORG} ở Hưng Yên"
 
 
+@pytest.mark.parametrize("text", [
+    "Vinafoodtech", "VINAFOODTECH", "vinafoodtech", "Công ty Vinafoodtech", "CTCP Vinafoodtech",
+    "Công ty Cổ phần Vinafoodtech", "Cong ty co phan Vinafoodtech", "Vinafoodtech JSC",
+    "Cty CP Thương mại Vinafoodtech", "Vinafoodtech Co.,Ltd",
+])
+def test_a_distinctive_one_word_core_is_removed_with_any_legal_form(text: str):
+    scrub = Scrubber(["Công ty CP Vinafoodtech"])
+    assert scrub.text(f"{text} cần máy sấy") == f"{ORG} cần máy sấy"
+
+
+@pytest.mark.parametrize(("name", "brand"), [("Công ty TNHH Hanbit", "Hanbit"),
+                                             ("Công ty Cổ phần Vinamilk", "Vinamilk"),
+                                             ("Công ty TNHH Thương mại Hanbit", "Hanbit")])
+def test_brands_are_removed_on_their_own(name: str, brand: str):
+    assert Scrubber([name]).text(f"Mẫu của {brand}.") == f"Mẫu của {ORG}."
+
+
+def test_a_one_word_core_that_is_an_ordinary_syllable_is_kept():
+    scrub = Scrubber(["Công ty TNHH Phương", "Công ty TNHH Email"])
+    text = "Phương pháp sấy ở địa phương, gửi qua email"
+    assert scrub.text(text) is text
+    assert scrub.text("Công ty TNHH Phương [email]") == f"{ORG} [email]"
+
+
+@pytest.mark.parametrize("text", [
+    "Hải Đăng Phát", "hai dang phat", "Hai Dang Phat Co., Ltd", "Cơ-khí Hải-Đăng-Phát",
+    "Hải-Đăng-Phát", "Hai_Dang_Phat", "Hai.Dang.Phat", "Công ty TM Hải Đăng Phát",
+    "Công ty TNHH Cơ khí Hải Đăng Phát",
+])
+def test_name_without_its_industry_words_is_removed(text: str):
+    scrub = Scrubber(["Công ty TNHH Cơ khí Hải Đăng Phát"])
+    assert scrub.text(f"{text} cần máy CNC") == f"{ORG} cần máy CNC"
+
+
+def test_words_of_a_full_name_may_be_joined_by_hyphens(scrub: Scrubber):
+    assert scrub.text("Nông-sản Lục-Ngạn cần máy sấy vải") == f"{ORG} cần máy sấy vải"
+
+
+def test_a_name_without_industry_words_is_kept_when_only_a_place_is_left():
+    scrub = Scrubber(["Công ty TNHH Đầu tư Phát triển Việt Nam"])
+    text = "Ngành sấy ở Việt Nam"
+    assert scrub.text(text) is text
+    assert scrub.text("Đầu tư Phát triển Việt Nam cần") == f"{ORG} cần"
+
+
 def test_name_inside_a_longer_word_is_kept(scrub: Scrubber):
     text = "Nông sản Lục Ngạnh"
     assert scrub.text(text) is text
@@ -107,6 +152,27 @@ def test_any_labelled_tax_code_is_removed(text: str, expected: str):
     assert Scrubber([]).text(text) == expected
 
 
+@pytest.mark.parametrize("code", ["2409/998/888", "2409_998_888", "2409, 998, 888",
+                                  "2409 / 998 / 888", "2409\u200b998\u200b888",
+                                  "2409\u2060998\ufeff888", "2409\u200c998\u200d888",
+                                  "２４０９９９８８８８", "2409998888/001"])
+def test_tax_code_is_removed_with_any_separator_or_digit_form(code: str):
+    scrub = Scrubber([], ["2409998888"])
+    assert scrub.text(f"hồ sơ {code} nộp") == f"hồ sơ {MST} nộp"
+
+
+def test_labelled_tax_code_split_by_zero_width_spaces_is_removed():
+    assert Scrubber([]).text("MST 2409\u200b998\u200b888") == f"MST {MST}"
+
+
+def test_a_number_after_a_tax_code_and_a_comma_is_no_branch(scrub: Scrubber):
+    assert scrub.text("MST 2400123456, 200 lao động") == f"MST {MST}, 200 lao động"
+
+
+def test_fold_maps_any_decimal_digit_to_ascii():
+    assert fold("０９１２ ٣٤٥ 678") == "0912 345 678"
+
+
 @pytest.mark.parametrize("email", ["nongsanlucngan@example.com", "ban.kt+mua@nong-san.com.vn",
                                    "Lien.He@Example.VN"])
 def test_emails_are_removed(scrub: Scrubber, email: str):
@@ -117,7 +183,10 @@ def test_emails_are_removed(scrub: Scrubber, email: str):
                                    "(+84) 912 345 678", "+84 (0) 912 345 678", "0912345678",
                                    "0912.345.678", "0912-345-678", "0912 345 678",
                                    "(024) 3823 4567", "024 3823 4567", "02438234567",
-                                   "0204 3545 129", "+84 24 3823 4567"])
+                                   "0204 3545 129", "+84 24 3823 4567", "84 912 345 678",
+                                   "84-912-345-678", "0912  345  678", "0912 - 345 - 678",
+                                   "0912/345/678", "0912_345_678", "0912\u200b345\u200b678",
+                                   "+84\u2060912 345 678", "０９１２３４５６７８"])
 def test_phone_numbers_are_removed(scrub: Scrubber, phone: str):
     assert scrub.text(f"Gọi {phone} giờ hành chính") == f"Gọi {PHONE} giờ hành chính"
 
@@ -129,6 +198,10 @@ def test_phone_numbers_are_removed(scrub: Scrubber, phone: str):
     "Sấy ở 45–55 °C, diện tích 0,5 ha, độ ẩm 0.5, TRL 8, hao hụt 10–15%",
     "Số 84912345678 không có tiền tố",
     "Mã sản phẩm 091234",
+    "Hết hạn 31/12/2025, giấy chứng nhận số 12/2024/GCN-SKHCN",
+    "Kinh phí 1.250.000.000 ₫, vốn 84 500 000 000 đồng",
+    "Các mức 1, 2, 3 và 0, 5, 10, 15, 20, 25",
+    "Họp 01.02.2026 10 giờ, nghiệm thu 01-12-2025 12 giờ, giao 05/12/2025 10 ngày",
     "",
 ])
 def test_ordinary_numbers_are_left_alone(scrub: Scrubber, text: str):
@@ -148,6 +221,16 @@ def test_scrubbing_twice_is_scrubbing_once(scrub: Scrubber):
     assert once == (f"{ORG} (MST {MST}, ĐT {PHONE}, [email]): {ORG} cần sấy 2 tấn vải ở "
                     "45–55 °C, ngân sách 2.000.000.000 đồng.")
     assert scrub.text(once) == once
+
+
+def test_scrubbing_the_new_forms_twice_is_scrubbing_once():
+    scrub = Scrubber(["Công ty CP Cơ khí Vinafoodtech"], ["2409998888"])
+    text = ("CTCP Vinafoodtech (MST 2409/998/888, ĐT 84 912 345 678, ０９１３ ４５６ ７８９) giao "
+            "ngày 31/12/2025, kinh phí 1.250.000.000 ₫")
+    once = scrub.text(text)
+    assert once == (f"{ORG} (MST {MST}, ĐT {PHONE}, {PHONE}) giao ngày 31/12/2025, kinh phí "
+                    "1.250.000.000 ₫")
+    assert scrub.text(once) is once
 
 
 def test_deep_scrubs_every_string_of_nested_data(scrub: Scrubber):
