@@ -15,7 +15,7 @@ from matcher.ledger.models import (
 )
 from matcher.ledger.pipeline import current_status, events_of
 from matcher.models import Dossier, DossierPublic, Need, NeedPublic
-from matcher.policy import Hidden, Policy, View, anonymised
+from matcher.policy import Hidden, Policy, View, anonymised, without_enterprise
 from matcher.suggestions import MatchList
 
 
@@ -45,8 +45,8 @@ def readable_need_out(session: Session, policy: Policy, need_id: int) -> NeedPub
     return shown
 
 
-def need_matches_out(session: Session, policy: Policy, matches: MatchList) -> MatchList:
-    """Need suggestions (of a dossier) the caller may see, anonymised where its view says so."""
+def matches_for_dossier_out(session: Session, policy: Policy, matches: MatchList) -> MatchList:
+    """A dossier's need suggestions the caller may see, anonymised where its view says so."""
     shown = []
     for suggestion in matches.data:
         try:
@@ -70,18 +70,13 @@ def need_as_seen(session: Session, policy: Policy, need: Need) -> Need:
     return Need.model_validate({**need.model_dump(), **texts})
 
 
-def dossier_matches_out(session: Session, policy: Policy, need: Need,
-                        matches: MatchList) -> MatchList:
+def matches_for_need_out(session: Session, policy: Policy, need: Need,
+                         matches: MatchList) -> MatchList:
     """A need's dossier suggestions; for an anonymised view, every text without the
-    enterprise's identity, and explanations without what they say of the enterprise ("needs 3
-    engineers, enterprise has 2", "enterprise has no R&D staff")."""
+    enterprise's identity (they were found for `need_as_seen`, with discreet explanations)."""
     if policy.view_of(session, need) is not View.anonymised:
         return matches
-    shown = anonymised(session, need, matches)
-    for suggestion in shown.data:
-        suggestion.explanation = "; ".join(
-            part for part in suggestion.explanation.split("; ") if "enterprise" not in part)
-    return shown
+    return anonymised(session, need, matches)
 
 
 def introduction_out(session: Session, policy: Policy,
@@ -93,7 +88,8 @@ def introduction_out(session: Session, policy: Policy,
     shown = IntroductionPublic.model_validate(
         intro, update={"status": current_status(events),
                        "events": [IntroductionEventPublic.model_validate(e) for e in events]})
-    if not policy.sees_identities():
+    if not policy.sees_identities():  # nor in what brokers noted of each step
+        shown.events = without_enterprise(session, intro.enterprise_id, shown.events)
         shown.enterprise_id = shown.need_id = None
     return shown
 

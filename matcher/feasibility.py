@@ -23,10 +23,17 @@ class Feasibility:
     score: float = 1.0
     reasons: list[str] = field(default_factory=list)
     concerns: list[str] = field(default_factory=list)
+    # Reasons and concerns that state the enterprise's own capacity ("enterprise has 2").
+    private: list[str] = field(default_factory=list)
 
     def _penalise(self, factor: float, concern: str) -> None:
         self.score *= factor
         self.concerns.append(concern)
+
+    def discreet(self) -> "Feasibility":
+        """The same score without what it says of the enterprise (for anonymised views)."""
+        return Feasibility(self.score, [r for r in self.reasons if r not in self.private],
+                           [c for c in self.concerns if c not in self.private])
 
 
 class ExchangeRates:
@@ -59,7 +66,9 @@ def assess(dossier: Dossier, enterprise: Enterprise | None, need: Need | None,
             result._penalise(0.3, f"second-hand equipment from {dossier.equipment_year} is {age} "
                              f"years old (import limit {MAX_SECOND_HAND_AGE}, Decision 18/2019)")
     if enterprise is not None:
+        said = len(result.reasons), len(result.concerns)
         _capacity(dossier, enterprise, result)
+        result.private = result.reasons[said[0]:] + result.concerns[said[1]:]
     budget = need.budget_max_vnd if need is not None else None
     if budget:
         _price(dossier, budget, rates, result)

@@ -135,11 +135,13 @@ def import_records(session: Session, kind: str, rows: list[dict[str, Any]],
                       for k, obj in existing.items())
     if errors:
         raise ImportFailed(sorted(errors, key=lambda e: e.row))
-    report = ImportReport()
+    created: list[Any] = []
+    updated: list[Any] = []
+    kept: list[Any] = []
     for _, record in valid:
         current = existing.get(_key(session, record, key))
         if current is not None and keep_existing:
-            report.kept.append(current)
+            kept.append(current)
             continue
         data = record.model_dump(exclude={"enterprise_tax_code"})
         if kind == "needs":
@@ -148,16 +150,14 @@ def import_records(session: Session, kind: str, rows: list[dict[str, Any]],
             current.sqlmodel_update(data)
             current.updated_at = utcnow()
             session.add(current)
-            report.updated.append(current)
+            updated.append(current)
         else:
             obj = table.model_validate(data)
             session.add(obj)
-            report.created.append(obj)
+            created.append(obj)
     session.flush()
-    report.created = [o.id for o in report.created]  # type: ignore[union-attr]
-    report.updated = [o.id for o in report.updated]  # type: ignore[union-attr]
-    report.kept = [o.id for o in report.kept]  # type: ignore[union-attr]
-    return report
+    return ImportReport(created=[o.id for o in created], updated=[o.id for o in updated],
+                        kept=[o.id for o in kept])
 
 
 def _key(session: Session, record: Any, key: str) -> Any:

@@ -23,6 +23,7 @@ Writing:
 A write the caller may not make on a record it can read is `Refused`.
 """
 
+from collections.abc import Callable
 from enum import Enum
 from typing import Any
 
@@ -113,23 +114,29 @@ class Policy:
             return col(Enterprise.id) == self.who.enterprise_id
         return true() if self.who.role is not None else false()
 
-    def introduction_rows(self, model: Any) -> ColumnElement[bool]:
-        """Introductions (or transfers: any `model` with `need_id` or `introduction_id` and
-        `enterprise_id`) the caller may read: those of its enterprise, or whose need it sees."""
+    def introduction_rows(self) -> ColumnElement[bool]:
+        """The introductions the caller may read: those of its own enterprise, or (brokers,
+        organisers) those without a need or whose need it sees."""
+        from matcher.ledger.models import Introduction  # (the ledger's services import this)
+
         if self.who.role is Role.admin:
             return true()
         if self.who.role is Role.enterprise:
-            return col(model.enterprise_id) == self.who.enterprise_id
+            return col(Introduction.enterprise_id) == self.who.enterprise_id
         if self.who.role is None:
             return false()
-        from matcher.ledger.models import Introduction  # (the ledger's services import this)
+        need = col(Introduction.need_id)
+        return or_(need.is_(None), need.in_(select(Need.id).where(self.need_rows())))
 
-        seen = select(Need.id).where(self.need_rows())
-        if model is Introduction:
-            return or_(col(Introduction.need_id).is_(None), col(Introduction.need_id).in_(seen))
-        shown = select(Introduction.id).where(
-            or_(col(Introduction.need_id).is_(None), col(Introduction.need_id).in_(seen)))
-        return or_(col(model.introduction_id).is_(None), col(model.introduction_id).in_(shown))
+    def transfer_rows(self) -> ColumnElement[bool]:
+        """The transfers the caller may read: those of introductions it may read."""
+        from matcher.ledger.models import Introduction, Transfer
+
+        if self.who.role is Role.enterprise:
+            return col(Transfer.enterprise_id) == self.who.enterprise_id
+        shown = select(Introduction.id).where(self.introduction_rows())
+        return or_(col(Transfer.introduction_id).is_(None),
+                   col(Transfer.introduction_id).in_(shown)) if self.who.role else false()
 
     def visible_need_ids(self, session: Session) -> set[int]:
         """Ids of the needs the caller may read (for the matcher's candidate sets)."""
@@ -165,12 +172,16 @@ class Policy:
         return need
 
     def need_by_ref(self, session: Session, ref: str) -> Need:
-        """The only need with this ref among those the caller reads in full (an anonymised view
-        has no ref); else `Hidden`."""
+        """The need with this ref among those the caller reads in full (an anonymised view has
+        no ref); `Hidden` when there is none, LookupError when refs of several enterprises
+        match (refs are unique per enterprise; only needs the caller sees are counted)."""
         found = [n for n in session.exec(select(Need).where(Need.ref == ref, self.need_rows()))
                  if self.view_of(session, n) is View.full]
-        if len(found) != 1:
+        if not found:
             raise Hidden("need", ref, "ref")
+        if len(found) > 1:
+            raise LookupError(f"ref '{ref}' names needs of {len(found)} enterprises; "
+                              f"give need_id")
         return found[0]
 
     def enterprise(self, session: Session, enterprise_id: int | None) -> Enterprise:
@@ -203,7 +214,7 @@ class Policy:
         found = None
         if introduction_id is not None and 0 < introduction_id <= MAX_INT:
             found = session.exec(select(Introduction).where(
-                Introduction.id == introduction_id, self.introduction_rows(Introduction))).first()
+                Introduction.id == introduction_id, self.introduction_rows())).first()
         if found is None:
             raise Hidden("introduction", introduction_id)
         return found
@@ -217,8 +228,9 @@ class Policy:
             return []
         if field in ("need_id", "enterprise_id") and not self.sees_identities():
             raise Refused(f"an {self._role_name()} key may not filter by {field}")
-        resolve = {"need_id": self.need, "enterprise_id": self.enterprise,
-                   "dossier_id": self.dossier}.get(field)
+        resolvers: dict[str, Callable[[Session, int], Any]] = {
+            "need_id": self.need, "enterprise_id": self.enterprise, "dossier_id": self.dossier}
+        resolve = resolvers.get(field)
         if resolve is not None:
             resolve(session, value)
         return [col(getattr(model, field)) == value]
@@ -290,18 +302,18 @@ def _get(session: Session, model: Any, record_id: int | None) -> Any:
     return session.get(model, record_id)
 
 
-def _scrubber_for(session: Session, need: Need) -> Scrubber:
-    """Removes the identity of the need's enterprise from text."""
-    enterprise = session.get(Enterprise, need.enterprise_id)
-    if enterprise is None:
-        return Scrubber([])
-    return Scrubber([enterprise.name], [enterprise.tax_code])
-
-
 def anonymised(session: Session, need: Need, value: Any) -> Any:
     """`value` (text, or a model, list or dict holding text) without the identity of the need's
     enterprise, nor any e-mail address or phone number."""
-    return _scrubber_for(session, need).deep(value)
+    return without_enterprise(session, need.enterprise_id, value)
+
+
+def without_enterprise(session: Session, enterprise_id: int | None, value: Any) -> Any:
+    """`value` without the identity of the enterprise (name, tax code), nor any e-mail address
+    or phone number."""
+    enterprise = session.get(Enterprise, enterprise_id) if enterprise_id else None
+    names, codes = ([enterprise.name], [enterprise.tax_code]) if enterprise else ([], [])
+    return Scrubber(names, codes).deep(value)
 
 
 SYSTEM = Policy(Principal(role=Role.admin, org="system"))  # the CLI, seed loading, scripts

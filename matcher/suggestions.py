@@ -88,17 +88,19 @@ class MatchService:
                                   None, limit)
 
     def for_need(self, session: Session, need: Need, filters: DossierFilters,
-                 limit: int = 10) -> MatchList:
-        """Dossiers for a stored need, with feasibility against its enterprise and budget."""
+                 limit: int = 10, discreet: bool = False) -> MatchList:
+        """Dossiers for a stored need, with feasibility against its enterprise and budget;
+        `discreet` explanations say nothing of the enterprise's own capacity."""
         query = self.queries.build(need_text(need), need.language)
         enterprise = session.get(Enterprise, need.enterprise_id)
         return self._dossiers_for(session, query, need.sector_codes, filters, enterprise, need,
-                                  limit)
+                                  limit, discreet)
 
     def for_dossier(self, session: Session, dossier: Dossier, limit: int = 10,
-                    visible: set[int] | None = None) -> MatchList:
+                    visible: set[int] | None = None, discreet: bool = False) -> MatchList:
         """Open needs a stored dossier could answer, with feasibility per enterprise; only
-        needs whose id is in `visible`, when given."""
+        needs whose id is in `visible`, when given; `discreet` explanations say nothing of the
+        enterprises' own capacity."""
         query = self.queries.build(dossier_text(dossier), dossier.language)
         catalog = SectorCatalog.from_session(session)
         collection = self.index.needs
@@ -109,14 +111,15 @@ class MatchService:
         def feasibility(i: int) -> Feasibility:
             need = session.get(Need, i)
             assert need is not None
-            return assess(dossier, session.get(Enterprise, need.enterprise_id), need, self.rates)
+            found = assess(dossier, session.get(Enterprise, need.enterprise_id), need, self.rates)
+            return found.discreet() if discreet else found
 
         return self._rank(session, query, collection, list(dossier.sector_codes), catalog,
                           allowed, feasibility, "need", limit)
 
     def _dossiers_for(self, session: Session, query: Query, sectors: list[str],
                       filters: DossierFilters, enterprise: Enterprise | None, need: Need | None,
-                      limit: int) -> MatchList:
+                      limit: int, discreet: bool = False) -> MatchList:
         catalog = SectorCatalog.from_session(session)
         collection = self.index.dossiers
         allowed = _dossier_filter(collection, catalog, filters)
@@ -124,7 +127,8 @@ class MatchService:
         def feasibility(i: int) -> Feasibility:
             dossier = session.get(Dossier, i)
             assert dossier is not None
-            return assess(dossier, enterprise, need, self.rates)
+            found = assess(dossier, enterprise, need, self.rates)
+            return found.discreet() if discreet else found
 
         return self._rank(session, query, collection, sectors, catalog, allowed, feasibility,
                           "dossier", limit)

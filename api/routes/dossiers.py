@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query
 from api.crud import apply_changes, check_sectors, commit_or_409, page
 from api.deps import RuntimeDep, SessionDep
 from api.security import PolicyDep
-from api.views import dossier_out, need_matches_out
+from api.views import dossier_out, matches_for_dossier_out
 from matcher.models import (
     Dossier,
     DossierCreate,
@@ -85,6 +85,7 @@ def read_dossier_matches(session: SessionDep, runtime: RuntimeDep, policy: Polic
     caller may see, anonymised for organisers."""
     dossier = policy.dossier(session, dossier_id)
     visible = policy.visible_need_ids(session)
-    with runtime.lock:
-        found = runtime.matches.for_dossier(session, dossier, limit, visible)
-    return need_matches_out(session, policy, found)
+    with runtime.lock:  # organisers see every need anonymised: nothing of its enterprise
+        found = runtime.matches.for_dossier(session, dossier, limit, visible,
+                                            discreet=not policy.sees_identities())
+    return matches_for_dossier_out(session, policy, found)

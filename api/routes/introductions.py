@@ -58,7 +58,7 @@ def read_introductions(session: SessionDep, policy: PolicyDep,
     where = related(policy, session, Introduction, enterprise_id=enterprise_id,
                     dossier_id=dossier_id, need_id=need_id, intermediary_id=intermediary_id)
     rows, count = page(session, Introduction, skip, limit,
-                       policy.introduction_rows(Introduction), *where)
+                       policy.introduction_rows(), *where)
     return IntroductionsPublic(data=[introduction_out(session, policy, r) for r in rows],
                                count=count)
 

@@ -108,7 +108,7 @@ def create_person(session: SessionDep, policy: PolicyDep, intermediary_id: int,
 def read_transfers(session: SessionDep, policy: PolicyDep, skip: Skip = 0, limit: Limit = 20,
                    jurisdiction: JurisdictionFilter = None) -> TransfersPublic:
     """Signed transfer contracts, optionally of one jurisdiction's enterprises."""
-    where = [policy.introduction_rows(Transfer)]
+    where = [policy.transfer_rows()]
     if jurisdiction:
         ids = select(Enterprise.id).where(Enterprise.jurisdiction == jurisdiction)
         where.append(col(Transfer.enterprise_id).in_(ids))

@@ -8,7 +8,7 @@ from api.crud import IdFilter, apply_changes, check_sectors, commit_or_409, page
 from api.deps import RuntimeDep, SessionDep
 from api.filters import CountryFilter
 from api.security import PolicyDep, referenced, related
-from api.views import dossier_matches_out, need_as_seen, need_out, readable_need_out
+from api.views import matches_for_need_out, need_as_seen, need_out, readable_need_out
 from matcher.models import Enterprise, Need, NeedCreate, NeedPublic, NeedsPublic, NeedUpdate
 from matcher.models.enums import NeedStatus, TransferMode
 from matcher.policy import Policy
@@ -111,7 +111,7 @@ def read_need_matches(session: SessionDep, runtime: RuntimeDep, policy: PolicyDe
     filters = DossierFilters(
         jurisdiction=enterprise.jurisdiction if enterprise else None,
         origin_country=origin_country, transfer_mode=transfer_mode, min_trl=min_trl)
+    seen = need_as_seen(session, policy, need)
     with runtime.lock:
-        found = runtime.matches.for_need(session, need_as_seen(session, policy, need), filters,
-                                         limit)
-    return dossier_matches_out(session, policy, need, found)
+        found = runtime.matches.for_need(session, seen, filters, limit, discreet=seen is not need)
+    return matches_for_need_out(session, policy, need, found)

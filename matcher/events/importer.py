@@ -65,9 +65,8 @@ def _resolve(session: Session, policy: Policy, row_no: int, raw: dict[str, Any],
         if ref is not None and f"{name}_id" not in data:
             try:
                 data[f"{name}_id"] = _lookup(session, policy, name, str(ref))
-            except Hidden as exc:
+            except LookupError as exc:  # Hidden, or a ref of several enterprises
                 errors.append(RowError(row_no, f"{name}_ref", str(exc)))
-                data[f"{name}_id"] = None
     if "available_slots" in data:
         try:
             data["available_slots"] = parse_slots(data["available_slots"])
@@ -105,7 +104,10 @@ def import_participants(session: Session, event: Event, rows: list[dict[str, Any
         if not isinstance(raw, dict):
             errors.append(RowError(row_no, "-", "row is not an object"))
             continue
+        before = len(errors)
         data = _resolve(session, policy, row_no, raw, errors)
+        if len(errors) > before:
+            continue  # a ref that names nothing: no second error for the id it lacks
         try:
             record = ParticipantCreate.model_validate(data)
         except ValidationError as exc:

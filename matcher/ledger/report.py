@@ -135,9 +135,11 @@ def _transfers(session: Session, sheet: Worksheet, data: Annual, policy: Policy)
     for t, d, e in counting.transfers(session, data.jurisdiction, data.start, data.end):
         intro = session.get(Introduction, t.introduction_id) if t.introduction_id else None
         need = session.get(Need, intro.need_id) if intro and intro.need_id else None
+        party = _party(session, policy, e, need)
         write_row(sheet, [t.contract_date, d.ref, d.title, d.origin_country,
-                          *_party(session, policy, e, need)[:2], t.value, t.currency,
-                          str(t.mode), t.registration_number, t.registration_date])
+                          *party[:2], t.value, t.currency, str(t.mode),
+                          # the registration names the contract's parties in the DoST's books
+                          t.registration_number if party[0] else "", t.registration_date])
 
 
 def _trainings(session: Session, sheet: Worksheet, data: Annual) -> None:

@@ -32,7 +32,7 @@ class World:
     Beside them (`records`): a brokers-only BG need, an event in each province, the BG event
     with a supplier and an enterprise participant for four needs of both provinces and a
     scheduled meeting with each, an introduction for each need, a transfer of the HP
-    confidential one, a BG plan, and an intermediary organisation in each province."""
+    confidential one, a plan in each province, and an intermediary organisation in each province."""
 
     keys: dict[str, str]
     dossier: int
@@ -76,7 +76,7 @@ def access_world(e5, tmp_path_factory) -> Iterator[tuple[TestClient, World, Runt
                     enterprise, sector_codes=[sector], confidentiality=level,
                     title=f"Sấy vải canary-{name}-{level}", **(
                         _identified(bg_fields) if (name, level) == ("bg", "public") else {})))
-        records = _records(client, post, dossier, bg, hp, needs)
+        records = _records(client, post, dossier, bg, hp, needs, bg_fields)
         keys = {ANONYMOUS: ""}
         with runtime.session() as session:
             keys[Role.admin] = admin
@@ -100,7 +100,7 @@ def _identified(enterprise: dict) -> dict:
 
 
 def _records(client: TestClient, post, dossier: int, bg: int, hp: int,
-             needs: dict[str, int]) -> dict[str, int]:
+             needs: dict[str, int], bg_fields: dict) -> dict[str, int]:
     """The events, introductions, transfer, plan and intermediaries of the world (as admin)."""
     records = {"bg_brokers": post("/needs", need_payload(
         bg, confidentiality="intermediaries", title="Sấy vải canary-bg-brokers"))}
@@ -120,7 +120,9 @@ def _records(client: TestClient, post, dossier: int, bg: int, hp: int,
             "table": 1, "locked": True})
         records[f"intro_{name}"] = post("/introductions", {
             "dossier_id": dossier, "enterprise_id": hp if name.startswith("hp") else bg,
-            "need_id": need, "channel": "event", "note": f"canary-{name.replace('_', '-')}"})
+            "need_id": need, "channel": "event", "note": f"canary-{name.replace('_', '-')}"
+            + ("" if name.startswith("hp") else  # brokers name whom they met
+               f": gặp {bg_fields['name']}, MST {bg_fields['tax_code']}")})
     assert client.post(f"{event}/schedule").status_code == 200
     records["request"] = post(f"{event}/requests", {
         "requester_id": records["participant_bg_public"], "target_id": records["supplier"]})
@@ -130,9 +132,10 @@ def _records(client: TestClient, post, dossier: int, bg: int, hp: int,
     records["transfer"] = post(f"{intro}/transfer", {
         "contract_date": date.today().isoformat(), "mode": "licence",
         "registration_number": "canary-hp-confidential"})
-    post("/ledger/plans", {"ref": "BG-TEST", "jurisdiction": "BG", "title": "Kế hoạch",
-                           "periods": [{"label": "2026–2030", "start": "2026-01-01",
-                                        "end": "2030-12-31", "targets": []}]})
+    for code in ("BG", "HP"):  # the annual report of each province
+        post("/ledger/plans", {"ref": f"{code}-TEST", "jurisdiction": code, "title": "Kế hoạch",
+                               "periods": [{"label": "2026–2030", "start": "2026-01-01",
+                                            "end": "2030-12-31", "targets": []}]})
     for code in ("BG", "HP"):
         records[f"intermediary_{code.lower()}"] = post("/ledger/intermediaries", {
             "ref": f"TT-{code}", "name": f"Trung tâm {code}", "kind": "st_centre",

@@ -71,3 +71,17 @@ def test_import_xlsx_updates_an_existing_ref(db: Session, world: World, tmp_path
     assert report.updated == [world.suppliers[0].id]
     db.refresh(world.suppliers[0])
     assert (world.suppliers[0].name, world.suppliers[0].max_meetings) == ("Renamed supplier", 2)
+
+
+def test_a_ref_used_by_two_enterprises_asks_for_the_need_id(db: Session, world: World,
+                                                            tmp_path: Path) -> None:
+    """Need refs are unique per enterprise: a ref two enterprises use is one clear error, not
+    a second one about the id it could not give."""
+    first, second = world.needs[0], world.needs[1]
+    second.ref = first.ref
+    db.add(second)
+    db.commit()
+    with pytest.raises(ImportFailed) as failure:
+        import_file(db, world.event, write(tmp_path, f"X3,enterprise,Lan,,,{first.ref},,\n"))
+    assert [str(e) for e in failure.value.errors] == [
+        f"row 1, field 'need_ref': ref '{first.ref}' names needs of 2 enterprises; give need_id"]
