@@ -21,6 +21,7 @@ from matcher.events.models import (
 )
 from matcher.events.outcomes import OutcomeError, record_follow_up, record_outcome, summarise
 from matcher.events.service import pair_event, participants, schedule_event
+from matcher.policy import SYSTEM
 from matcher.runtime import build_runtime
 from matcher.tabular import ImportFailed, read_rows
 
@@ -60,7 +61,7 @@ def import_(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False,
                 session.flush()
             else:
                 target = _event(session, event)  # type: ignore[arg-type]
-            report = import_file(session, target, file)
+            report = import_file(session, target, file, policy=SYSTEM)
             event_id = target.id
     except ImportFailed as exc:
         _fail(str(exc))
@@ -92,7 +93,7 @@ def pair(event_id: EventId,
         runtime.sync()
         with runtime.session() as session:
             event = _event(session, event_id)
-            candidates = build_candidates(session, event_id, runtime.matches, limit)
+            candidates = build_candidates(session, event_id, runtime.matches, limit, policy=SYSTEM)
             report = pair_event(session, event, candidates, min_score, greedy)
     typer.echo(json.dumps(report.model_dump(), indent=2))
 
@@ -130,7 +131,7 @@ def agenda(event_id: EventId,
         event = _event(session, event_id)
         people = participants(session, event_id)
         for person in people:
-            items = agendas.agenda(session, event, person)
+            items = agendas.agenda(session, event, person, policy=SYSTEM)
             stem = out / f"agenda-{person.ref}"
             if "csv" in formats:
                 stem.with_suffix(".csv").write_text(agendas.agenda_csv(items), "utf-8")
@@ -161,7 +162,8 @@ def outcomes(event_id: EventId,
             try:
                 if row.get("status"):
                     record_outcome(session, meeting, MeetingOutcome.model_validate(
-                        {k: row[k] for k in ("status", "rating", "notes") if row.get(k)}))
+                        {k: row[k] for k in ("status", "rating", "notes") if row.get(k)}),
+                        policy=SYSTEM)
                 if row.get("follow_up"):
                     record_follow_up(session, meeting,
                                      MeetingFollowUp(follow_up=row["follow_up"]))

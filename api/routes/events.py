@@ -135,7 +135,7 @@ def create_participant(session: SessionDep, policy: PolicyDep, event_id: int,
     """Register one participant (the same checks as an import)."""
     event = _writable(session, policy, event_id)
     try:
-        report = import_participants(session, event, [body.model_dump()], policy)
+        report = import_participants(session, event, [body.model_dump()], policy=policy)
     except ImportFailed as exc:
         raise HTTPException(422, [{"loc": ["body", e.field], "type": "value_error",
                                    "msg": e.message} for e in exc.errors]) from exc
@@ -169,7 +169,7 @@ def import_participants_file(session: SessionDep, policy: PolicyDep, event_id: i
         path = Path(folder) / f"participants{suffix}"
         path.write_bytes(file.file.read())
         try:
-            report = import_participants(session, event, read_rows(path), policy)
+            report = import_participants(session, event, read_rows(path), policy=policy)
         except ImportFailed as exc:
             session.rollback()
             raise HTTPException(422, [{"loc": ["body", "file", e.row, e.field],
@@ -289,7 +289,7 @@ def pair_meetings(session: SessionDep, runtime: RuntimeDep, matches: MatchesDep,
     needs the caller may see are matched."""
     event = _writable(session, policy, event_id)
     with runtime.lock:
-        candidates = build_candidates(session, event_id, matches, limit, policy)
+        candidates = build_candidates(session, event_id, matches, limit, policy=policy)
     return pair_event(session, event, candidates, min_score, greedy)
 
 
@@ -318,7 +318,7 @@ def read_agenda(session: SessionDep, policy: PolicyDep, event_id: int, participa
     caller may see it)."""
     event = get_or_404(session, Event, event_id)
     person = _member(session, Participant, event_id, participant_id)
-    items = agendas.agenda(session, event, person, policy)
+    items = agendas.agenda(session, event, person, policy=policy)
     name = f"agenda-{event_id}-{person.ref}"
     if format == "csv":
         return PlainTextResponse(agendas.agenda_csv(items), media_type="text/csv",
@@ -352,7 +352,7 @@ def record_outcome(session: SessionDep, policy: PolicyDep, event_id: int, meetin
     _writable(session, policy, event_id)
     meeting = _member(session, Meeting, event_id, meeting_id)
     try:
-        save_outcome(session, meeting, body, policy)
+        save_outcome(session, meeting, body, policy=policy)
     except OutcomeError as exc:
         raise HTTPException(409, str(exc)) from exc
     session.commit()

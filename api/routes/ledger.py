@@ -138,7 +138,7 @@ def create_training(session: SessionDep, policy: PolicyDep,
     """Record a course and its participants, in the caller's jurisdiction."""
     check_jurisdiction(session, body.jurisdiction)
     with ledger_errors():
-        training = record_training(session, body, policy)
+        training = record_training(session, body, policy=policy)
     commit_or_409(session, f"training ref '{body.ref}'")
     return _training_public(session, training)
 

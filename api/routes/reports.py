@@ -35,7 +35,7 @@ def read_annual_xlsx(session: SessionDep, policy: PolicyDep, jurisdiction: str,
     year default this year. Rows name their enterprise and need only to readers who may see
     them."""
     data = _annual(session, jurisdiction, year)
-    return _download(xlsx_bytes(session, data, policy), XLSX,
+    return _download(xlsx_bytes(session, data, policy=policy), XLSX,
                      f"ketnoi-{jurisdiction}-{data.year}.xlsx")
 
 

@@ -12,7 +12,7 @@ from sqlmodel import Session
 from matcher.events.models import Event, Meeting, MeetingStatus, Participant, ParticipantKind
 from matcher.events.service import meetings, participants
 from matcher.models import Dossier
-from matcher.policy import SYSTEM, Hidden, Policy, View, anonymised
+from matcher.policy import Hidden, Policy, View, anonymised
 from matcher.spreadsheet import safe_cell
 
 PLACED = (MeetingStatus.scheduled, MeetingStatus.held, MeetingStatus.no_show)
@@ -57,7 +57,7 @@ def _topic(session: Session, person: Participant, policy: Policy) -> str:
 
 
 def agenda(session: Session, event: Event, person: Participant,
-           policy: Policy = SYSTEM) -> list[AgendaItem]:
+           *, policy: Policy) -> list[AgendaItem]:
     """The participant's placed meetings in time order, with whom and about what."""
     assert event.id is not None
     people = {p.id: p for p in participants(session, event.id)}

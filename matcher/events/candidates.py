@@ -9,7 +9,7 @@ from matcher.events.models import ParticipantKind
 from matcher.events.pairing import Pair
 from matcher.events.service import participants, pid
 from matcher.models import Need
-from matcher.policy import SYSTEM, Hidden, Policy
+from matcher.policy import Hidden, Policy
 from matcher.suggestions import DossierFilters
 from matcher.tabular import ImportFailed, RowError
 
@@ -22,7 +22,7 @@ class NeedMatcher(Protocol):
 
 
 def build_candidates(session: Session, event_id: int, matches: NeedMatcher,
-                     limit: int = 50, policy: Policy = SYSTEM) -> list[Pair]:
+                     limit: int = 50, *, policy: Policy) -> list[Pair]:
     """For each enterprise participant's need that `policy` lets the caller see, ask the matcher
     for its best `limit` dossiers among those the suppliers show; every supplier showing that
     dossier is a candidate with the match score."""

@@ -17,7 +17,7 @@ from matcher.events.models import Event, Participant, ParticipantCreate
 from matcher.importer import ImportReport
 from matcher.models import Dossier, Need
 from matcher.models.limits import MAX_SLOTS
-from matcher.policy import SYSTEM, Hidden, Policy
+from matcher.policy import Hidden, Policy
 from matcher.tabular import ImportFailed, RowError, read_rows
 
 FIELDS = ("ref", "kind", "name", "organisation", "email", "dossier_id", "need_id",
@@ -94,7 +94,7 @@ def _check(session: Session, policy: Policy, row_no: int, record: ParticipantCre
 
 
 def import_participants(session: Session, event: Event, rows: list[dict[str, Any]],
-                        policy: Policy = SYSTEM) -> ImportReport:
+                        *, policy: Policy) -> ImportReport:
     """Validate every row, then write them all (the caller commits); raises ImportFailed
     listing each bad row and field, having written nothing."""
     errors: list[RowError] = []
@@ -145,6 +145,6 @@ def import_participants(session: Session, event: Event, rows: list[dict[str, Any
 
 
 def import_file(session: Session, event: Event, path: Path,
-                policy: Policy = SYSTEM) -> ImportReport:
+                *, policy: Policy) -> ImportReport:
     """`import_participants` on a .csv, .xlsx, .jsonl or .json file."""
-    return import_participants(session, event, read_rows(path), policy)
+    return import_participants(session, event, read_rows(path), policy=policy)

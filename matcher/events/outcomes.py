@@ -4,7 +4,8 @@ the hand-over of held meetings to the introductions ledger (giới thiệu) when
 The ledger (`matcher.ledger`, issue 3) is imported lazily so events work without it. For a
 held meeting whose supplier shows a foreign dossier (origin outside Vietnam), the hook calls
 `matcher.ledger.record_introduction(session, dossier_id=..., enterprise_id=..., need_id=...,
-channel="event", note=..., on=<meeting date>)` and stores the introduction's id on the meeting;
+channel="event", note=..., on=<meeting date>, policy=...)` and stores the introduction's id on
+the meeting;
 if the module or that function is missing the hook does nothing and says so in the log.
 """
 
@@ -29,7 +30,7 @@ from matcher.events.models import (
 )
 from matcher.events.service import meetings
 from matcher.models import Dossier
-from matcher.policy import SYSTEM, Hidden, Policy, Refused
+from matcher.policy import Hidden, Policy, Refused
 
 log = logging.getLogger(__name__)
 LEDGER_MODULE = "matcher.ledger"
@@ -59,7 +60,7 @@ def _ledger():
         return None
 
 
-def on_meeting_held(session: Session, meeting: Meeting, policy: Policy = SYSTEM) -> int | None:
+def on_meeting_held(session: Session, meeting: Meeting, *, policy: Policy) -> int | None:
     """Record a held meeting as an introduction (channel `event`) of the supplier's dossier to the
     enterprise; returns the introduction id, or None when no ledger is installed or `policy`
     may not write the ledger of the enterprise's jurisdiction (or see its need): the meeting
@@ -98,7 +99,7 @@ def on_meeting_held(session: Session, meeting: Meeting, policy: Policy = SYSTEM)
 
 
 def record_outcome(session: Session, meeting: Meeting, outcome: MeetingOutcome,
-                   policy: Policy = SYSTEM) -> Meeting:
+                   *, policy: Policy) -> Meeting:
     """Held or no-show and the rating; a held meeting goes to the ledger (as `policy` may
     write it). The caller commits."""
     if meeting.slot is None or meeting.status not in (MeetingStatus.scheduled,
@@ -117,7 +118,7 @@ def record_outcome(session: Session, meeting: Meeting, outcome: MeetingOutcome,
         meeting.notes = outcome.notes
     session.add(meeting)
     if meeting.status == MeetingStatus.held:
-        on_meeting_held(session, meeting, policy)
+        on_meeting_held(session, meeting, policy=policy)
     return meeting
 
 

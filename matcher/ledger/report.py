@@ -170,7 +170,7 @@ def _by_sector(session: Session, sheet: Worksheet, data: Annual) -> None:
                       "cả hai dòng."])
 
 
-def workbook(session: Session, data: Annual, policy: Policy = SYSTEM) -> Workbook:
+def workbook(session: Session, data: Annual, *, policy: Policy) -> Workbook:
     """The report workbook: summary, introductions, transfers, trainings, by sector (the
     parties to each row as `policy` lets the reader see them)."""
     book = Workbook()
@@ -226,19 +226,20 @@ def chart_png(data: Annual) -> bytes:
     return buffer.getvalue()
 
 
-def xlsx_bytes(session: Session, data: Annual, policy: Policy = SYSTEM) -> bytes:
+def xlsx_bytes(session: Session, data: Annual, *, policy: Policy) -> bytes:
     buffer = BytesIO()
-    workbook(session, data, policy).save(buffer)
+    workbook(session, data, policy=policy).save(buffer)
     return buffer.getvalue()
 
 
 def write_annual(session: Session, jurisdiction: str, year: int, out_dir: Path
                  ) -> tuple[Path, Path]:
-    """Write `ketnoi-<J>-<year>.xlsx` and `.png` into out_dir; returns both paths."""
+    """Write `ketnoi-<J>-<year>.xlsx` and `.png` into out_dir; returns both paths. For the CLI:
+    the operator at the server reads the report in full."""
     data = annual(session, jurisdiction, year)
     out_dir.mkdir(parents=True, exist_ok=True)
     xlsx = out_dir / f"ketnoi-{jurisdiction}-{year}.xlsx"
     png = out_dir / f"ketnoi-{jurisdiction}-{year}.png"
-    xlsx.write_bytes(xlsx_bytes(session, data))
+    xlsx.write_bytes(xlsx_bytes(session, data, policy=SYSTEM))
     png.write_bytes(chart_png(data))
     return xlsx, png

@@ -33,6 +33,7 @@ from matcher.ledger.models import (
 from matcher.ledger.service import introduce, record_training, record_transfer, set_status
 from matcher.models import Dossier, Enterprise, Jurisdiction, Need
 from matcher.models.enums import TransferMode
+from matcher.policy import SYSTEM
 from matcher.sectors import SectorCatalog
 
 RANDOM_SEED = 1851
@@ -137,7 +138,8 @@ def seed_activities(session: Session, data: dict, intermediaries: dict[str, Inte
         record_training(session, TrainingCreate(
             ref=item["ref"], course=item["course"], jurisdiction=j,
             held_on=date.fromisoformat(item["held_on"]), format=item["format"],
-            organiser_id=organiser.id if organiser else None, participants=repeats + fresh))
+            organiser_id=organiser.id if organiser else None, participants=repeats + fresh),
+            policy=SYSTEM)
         trainings += 1
     projects = 0
     countries = ["KR", "JP", "CN", "SG", "DE", "TW", "US", "IT"]
@@ -241,7 +243,7 @@ def seed_history(session: Session, intermediaries: dict[str, Intermediary]) -> i
                               enterprise_id=need.enterprise_id, need_id=need.id,
                               intermediary_id=broker.id if broker else None, on=on,
                               channel=rng.choice(CHANNELS), actor=actor,
-                              ref=f"SEED-I-{made:04d}")
+                              ref=f"SEED-I-{made:04d}", policy=SYSTEM)
             _advance(session, rng, intro, on, actor, quota)
     return made
 

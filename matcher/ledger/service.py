@@ -22,7 +22,7 @@ from matcher.ledger.models import (
     TransferCreate,
 )
 from matcher.ledger.pipeline import TransitionError, change_status, status_of
-from matcher.policy import SYSTEM, Hidden, Policy
+from matcher.policy import Hidden, Policy
 
 
 class LedgerError(ValueError):
@@ -46,7 +46,7 @@ def introduce(session: Session, *, dossier_id: int, enterprise_id: int,
               need_id: int | None = None, intermediary_id: int | None = None, on: date,
               channel: str | Channel, actor: str, note: str = "",
               suggest_only: bool = False, ref: str | None = None,
-              policy: Policy = SYSTEM) -> Introduction:
+              policy: Policy) -> Introduction:
     """Record that a dossier was introduced (or, with suggest_only, suggested) to an enterprise.
 
     The introduction starts with one event, `introduced` on `on` (or `suggested`). Raises
@@ -80,7 +80,7 @@ def record_introduction(session: Session, *, dossier_id: int, enterprise_id: int
                         need_id: int | None = None, channel: str = "event", note: str = "",
                         on: date | None = None, actor: str = "events",
                         intermediary_id: int | None = None,
-                        policy: Policy = SYSTEM) -> Introduction:
+                        policy: Policy) -> Introduction:
     """The hook the events module calls when a B2B meeting is held (date default today)."""
     return introduce(session, dossier_id=dossier_id, enterprise_id=enterprise_id,
                      need_id=need_id, intermediary_id=intermediary_id, on=on or date.today(),
@@ -90,7 +90,7 @@ def record_introduction(session: Session, *, dossier_id: int, enterprise_id: int
 def introduce_from_match(session: Session, *, need_id: int, dossier_id: int, on: date,
                          actor: str, channel: str | Channel = Channel.direct,
                          intermediary_id: int | None = None, note: str = "",
-                         policy: Policy = SYSTEM) -> Introduction:
+                         policy: Policy) -> Introduction:
     """Introduce a suggested dossier to the enterprise that submitted the need."""
     need = _resolve(policy.need, session, need_id)
     return introduce(session, dossier_id=dossier_id, enterprise_id=need.enterprise_id,
@@ -129,7 +129,7 @@ def record_transfer(session: Session, introduction: Introduction, body: Transfer
 
 
 def record_training(session: Session, body: TrainingCreate,
-                    policy: Policy = SYSTEM) -> Training:
+                    *, policy: Policy) -> Training:
     """A course with its participants, in a jurisdiction the caller writes in."""
     policy.check_jurisdiction_write(body.jurisdiction, "trainings")
     _require(session, Intermediary, body.organiser_id, "intermediary")

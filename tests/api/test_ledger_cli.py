@@ -18,6 +18,7 @@ from api.deps import get_session
 from api.routes import progress
 from matcher.config import get_settings
 from matcher.ledger import introduce
+from matcher.policy import SYSTEM
 from tests.matcher.ledger.world import add_plan, build_world, ledger_engine
 
 runner = CliRunner()
@@ -36,7 +37,7 @@ def engine(tmp_path: Path, monkeypatch) -> Iterator[Engine]:
         for dossier, on in ((world.korean, date(2024, 2, 1)), (world.domestic, date(2024, 3, 1)),
                             (world.japanese, date(2025, 4, 1))):
             introduce(session, dossier_id=dossier.id, enterprise_id=world.agro.id, on=on,
-                      channel="direct", actor="t")
+                      channel="direct", actor="t", policy=SYSTEM)
         session.commit()
     yield built
     built.dispose()

@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from matcher.events import agenda as agendas
 from matcher.events.models import Meeting, MeetingStatus
+from matcher.policy import SYSTEM
 from tests.matcher.events.world import World
 
 
@@ -32,7 +33,7 @@ def scheduled(db: Session, world: World) -> World:
 
 
 def test_agenda_lists_placed_meetings_in_time_order(db: Session, scheduled: World) -> None:
-    items = agendas.agenda(db, scheduled.event, scheduled.suppliers[0])
+    items = agendas.agenda(db, scheduled.event, scheduled.suppliers[0], policy=SYSTEM)
     assert [(i.slot, i.table, i.counterpart) for i in items] == [
         (1, 1, "=HYPERLINK(\"x\")"), (3, 1, "Enterprise 0")]
     assert items[1].start.isoformat() == "2026-11-24T10:15:00"
@@ -40,7 +41,7 @@ def test_agenda_lists_placed_meetings_in_time_order(db: Session, scheduled: Worl
 
 
 def test_agenda_csv_is_spreadsheet_safe(db: Session, scheduled: World) -> None:
-    items = agendas.agenda(db, scheduled.event, scheduled.suppliers[0])
+    items = agendas.agenda(db, scheduled.event, scheduled.suppliers[0], policy=SYSTEM)
     rows = list(csv.DictReader(io.StringIO(agendas.agenda_csv(items))))
     assert rows[0]["counterpart"] == "'=HYPERLINK(\"x\")"
     assert rows[1]["start"] == "2026-11-24T10:15"
@@ -52,7 +53,7 @@ def test_agenda_and_grid_csv_quote_every_formula_start(db: Session, scheduled: W
     scheduled.suppliers[0].name = name
     scheduled.enterprises[1].name = name
     db.commit()
-    items = agendas.agenda(db, scheduled.event, scheduled.suppliers[0])
+    items = agendas.agenda(db, scheduled.event, scheduled.suppliers[0], policy=SYSTEM)
     rows = list(csv.DictReader(io.StringIO(agendas.agenda_csv(items))))
     assert rows[0]["counterpart"] == f"'{name}"
     assert (rows[0]["slot"], rows[0]["score"]) == ("1", "0.6")  # numbers are not quoted
@@ -63,7 +64,7 @@ def test_agenda_and_grid_csv_quote_every_formula_start(db: Session, scheduled: W
 
 def test_agenda_ics_has_one_event_per_meeting(db: Session, scheduled: World) -> None:
     person = scheduled.enterprises[0]
-    items = agendas.agenda(db, scheduled.event, person)
+    items = agendas.agenda(db, scheduled.event, person, policy=SYSTEM)
     calendar = Calendar.from_ical(agendas.agenda_ics(scheduled.event, person, items))
     events = list(calendar.walk("VEVENT"))
     assert len(events) == 1
@@ -76,7 +77,7 @@ def test_agenda_ics_has_one_event_per_meeting(db: Session, scheduled: World) -> 
 def test_agenda_html_escapes_and_says_when_empty(db: Session, scheduled: World) -> None:
     person = scheduled.suppliers[0]
     page = agendas.agenda_html(scheduled.event, person,
-                               agendas.agenda(db, scheduled.event, person))
+                               agendas.agenda(db, scheduled.event, person, policy=SYSTEM))
     assert "=HYPERLINK(&quot;x&quot;)" in page
     assert "@media print" in page
     empty = scheduled.suppliers[2]

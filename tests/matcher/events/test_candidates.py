@@ -6,6 +6,7 @@ import pytest
 from sqlmodel import Session
 
 from matcher.events.candidates import build_candidates, scores_from_rows
+from matcher.policy import SYSTEM
 from matcher.tabular import ImportFailed
 from tests.matcher.events.world import World
 
@@ -25,7 +26,7 @@ class FakeMatches:
 def test_candidates_keep_dossiers_shown_at_the_event(db: Session, world: World) -> None:
     need = world.needs[0]
     matches = FakeMatches({need.id: {world.dossiers[1].id: 0.8, 9999: 0.95}})
-    pairs = build_candidates(db, world.event.id, matches)
+    pairs = build_candidates(db, world.event.id, matches, policy=SYSTEM)
     assert pairs == [(world.suppliers[1].id, world.enterprises[0].id, 0.8)]
     assert matches.asked == [n.id for n in world.needs]
 

@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 
 from matcher.events.importer import import_file, parse_slots
 from matcher.events.models import Participant
+from matcher.policy import SYSTEM
 from matcher.tabular import ImportFailed
 from tests.matcher.events.world import World
 
@@ -32,7 +33,7 @@ def test_import_csv_creates_participants_with_refs_resolved(db: Session, world: 
     dossier, need = world.dossiers[0], world.needs[1]
     path = write(tmp_path, f"X1,supplier,Kim,Hanbit,{dossier.ref},,1-2,5\n"
                            f"X2,Enterprise,Lan,,,{need.ref},,\n")
-    report = import_file(db, world.event, path)
+    report = import_file(db, world.event, path, policy=SYSTEM)
     db.commit()
     rows = {p.ref: p for p in db.exec(select(Participant).where(
         Participant.id.in_(report.created))).all()}  # type: ignore[union-attr]
@@ -51,7 +52,7 @@ def test_import_is_all_or_nothing_with_row_and_field_errors(db: Session, world: 
                            "X1,visitor,An,,,,,\n")
     before = len(db.exec(select(Participant)).all())
     with pytest.raises(ImportFailed) as failure:
-        import_file(db, world.event, path)
+        import_file(db, world.event, path, policy=SYSTEM)
     messages = [str(e) for e in failure.value.errors]
     assert "row 2, field 'dossier_ref': no dossier with ref 'NO-SUCH'" in messages
     assert "row 3, field 'available_slots': slot(s) [9] beyond the event's 4 slots" in messages
@@ -67,7 +68,7 @@ def test_import_xlsx_updates_an_existing_ref(db: Session, world: World, tmp_path
     sheet.append(["S0", "supplier", "Renamed supplier", world.dossiers[0].id, 2])
     path = tmp_path / "participants.xlsx"
     book.save(path)
-    report = import_file(db, world.event, path)
+    report = import_file(db, world.event, path, policy=SYSTEM)
     assert report.updated == [world.suppliers[0].id]
     db.refresh(world.suppliers[0])
     assert (world.suppliers[0].name, world.suppliers[0].max_meetings) == ("Renamed supplier", 2)
@@ -82,6 +83,7 @@ def test_a_ref_used_by_two_enterprises_asks_for_the_need_id(db: Session, world: 
     db.add(second)
     db.commit()
     with pytest.raises(ImportFailed) as failure:
-        import_file(db, world.event, write(tmp_path, f"X3,enterprise,Lan,,,{first.ref},,\n"))
+        import_file(db, world.event, write(tmp_path, f"X3,enterprise,Lan,,,{first.ref},,\n"),
+                    policy=SYSTEM)
     assert [str(e) for e in failure.value.errors] == [
         f"row 1, field 'need_ref': ref '{first.ref}' names needs of 2 enterprises; give need_id"]

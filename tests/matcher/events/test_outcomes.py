@@ -49,21 +49,21 @@ def ledger(monkeypatch: pytest.MonkeyPatch) -> list[dict]:
 def test_held_meeting_becomes_an_introduction(db: Session, world: World, meeting: Meeting,
                                               ledger: list[dict]) -> None:
     outcomes.record_outcome(db, meeting, MeetingOutcome(
-        status=MeetingStatus.held, rating=MeetingRating.cooperation_possible))
+        status=MeetingStatus.held, rating=MeetingRating.cooperation_possible), policy=SYSTEM)
     assert meeting.introduction_id == 42
     assert ledger == [{"dossier_id": world.dossiers[0].id,
                        "enterprise_id": world.enterprises[0].enterprise_id,
                        "need_id": world.needs[0].id, "channel": "event",
                        "on": date(2026, 11, 24), "policy": SYSTEM,
                        "note": f"B2B meeting {meeting.id} at event {world.event.id}"}]
-    outcomes.record_outcome(db, meeting, MeetingOutcome(status=MeetingStatus.held))
+    outcomes.record_outcome(db, meeting, MeetingOutcome(status=MeetingStatus.held), policy=SYSTEM)
     assert len(ledger) == 1  # recorded once
 
 
 def test_without_a_ledger_the_hook_does_nothing(db: Session, meeting: Meeting,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "matcher.ledger", None)  # import raises ModuleNotFoundError
-    outcomes.record_outcome(db, meeting, MeetingOutcome(status=MeetingStatus.held))
+    outcomes.record_outcome(db, meeting, MeetingOutcome(status=MeetingStatus.held), policy=SYSTEM)
     assert meeting.status == MeetingStatus.held
     assert meeting.introduction_id is None
 
@@ -72,13 +72,14 @@ def test_domestic_dossier_is_not_an_introduction(db: Session, world: World, meet
                                                  ledger: list[dict]) -> None:
     world.dossiers[0].origin_country = "VN"
     db.add(world.dossiers[0])
-    outcomes.record_outcome(db, meeting, MeetingOutcome(status=MeetingStatus.held))
+    outcomes.record_outcome(db, meeting, MeetingOutcome(status=MeetingStatus.held), policy=SYSTEM)
     assert ledger == [] and meeting.introduction_id is None
 
 
 def test_no_show_is_rated_did_not_take_place(db: Session, meeting: Meeting,
                                              ledger: list[dict]) -> None:
-    outcomes.record_outcome(db, meeting, MeetingOutcome(status=MeetingStatus.no_show))
+    outcomes.record_outcome(db, meeting, MeetingOutcome(status=MeetingStatus.no_show),
+                            policy=SYSTEM)
     assert meeting.rating == MeetingRating.did_not_take_place
     assert ledger == []
     with pytest.raises(outcomes.OutcomeError, match="was not held; no follow-up"):
@@ -89,18 +90,19 @@ def test_no_show_is_rated_did_not_take_place(db: Session, meeting: Meeting,
 def test_inconsistent_outcomes_are_refused(db: Session, meeting: Meeting) -> None:
     with pytest.raises(outcomes.OutcomeError, match="cannot be rated 'did_not_take_place'"):
         outcomes.record_outcome(db, meeting, MeetingOutcome(
-            status=MeetingStatus.held, rating=MeetingRating.did_not_take_place))
+            status=MeetingStatus.held, rating=MeetingRating.did_not_take_place), policy=SYSTEM)
     with pytest.raises(ValueError, match="status must be 'held' or 'no_show'"):
         MeetingOutcome(status=MeetingStatus.cancelled)
     meeting.status, meeting.slot = MeetingStatus.dropped, None
     with pytest.raises(outcomes.OutcomeError, match="is dropped, not scheduled"):
-        outcomes.record_outcome(db, meeting, MeetingOutcome(status=MeetingStatus.held))
+        outcomes.record_outcome(db, meeting, MeetingOutcome(status=MeetingStatus.held),
+                                policy=SYSTEM)
 
 
 def test_follow_up_and_summary(db: Session, world: World, meeting: Meeting,
                                ledger: list[dict]) -> None:
     outcomes.record_outcome(db, meeting, MeetingOutcome(
-        status=MeetingStatus.held, rating=MeetingRating.cooperation_possible))
+        status=MeetingStatus.held, rating=MeetingRating.cooperation_possible), policy=SYSTEM)
     outcomes.record_follow_up(db, meeting, MeetingFollowUp(follow_up=FollowUp.agreement_reached))
     db.commit()
     summary = outcomes.summarise(db, world.event.id)

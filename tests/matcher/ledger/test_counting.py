@@ -12,6 +12,7 @@ from matcher.ledger.models import (
 )
 from matcher.models import Need
 from matcher.models.enums import TransferMode
+from matcher.policy import SYSTEM
 from tests.factories import need_payload
 from tests.matcher.ledger.world import World, add
 
@@ -20,7 +21,7 @@ START, END = date(2023, 1, 1), date(2025, 12, 31)
 
 def _introduce(world: World, dossier, enterprise, on: date, need_id=None):
     return introduce(world.session, dossier_id=dossier.id, enterprise_id=enterprise.id,
-                     need_id=need_id, on=on, channel="direct", actor="t")
+                     need_id=need_id, on=on, channel="direct", actor="t", policy=SYSTEM)
 
 
 def _count(world: World, start=START, end=END) -> counting.DossierTally:
@@ -92,7 +93,7 @@ def test_enterprise_of_another_jurisdiction_is_not_counted(world: World) -> None
 
 def test_suggestion_never_shown_is_not_counted_but_a_declined_one_is(world: World) -> None:
     introduce(world.session, dossier_id=world.korean.id, enterprise_id=world.agro.id,
-              on=date(2024, 1, 1), channel="online", actor="t", suggest_only=True)
+              on=date(2024, 1, 1), channel="online", actor="t", suggest_only=True, policy=SYSTEM)
     shown = _introduce(world, world.japanese, world.agro, date(2024, 1, 1))
     set_status(world.session, shown, Status.declined, on=date(2024, 2, 1), actor="t",
                decline_reason="cost")
@@ -121,7 +122,7 @@ def test_people_trained_counts_each_person_once(world: World) -> None:
                                                                organisation="B")])):
         record_training(world.session, TrainingCreate(
             course="Tìm kiếm công nghệ", jurisdiction="BG", held_on=held_on,
-            participants=people[:1] + extra if extra else people))
+            participants=people[:1] + extra if extra else people), policy=SYSTEM)
     trained = counting.people_trained(world.session, "BG", START, END)
     assert len(trained) == 2
     assert len(trained[("nguyễn văn an", "sở kh&cn")]) == 2

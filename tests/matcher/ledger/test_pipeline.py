@@ -16,6 +16,7 @@ from matcher.ledger import (
 from matcher.ledger.models import DeclineReason, IntroductionEvent, Status, TransferCreate
 from matcher.ledger.pipeline import allowed, events_of, status_of
 from matcher.models.enums import TransferMode
+from matcher.policy import SYSTEM
 from tests.matcher.ledger.world import World
 
 DAY = date(2024, 3, 1)
@@ -25,7 +26,7 @@ def _intro(world: World, **kw):
     values = dict(dossier_id=world.korean.id, enterprise_id=world.agro.id, need_id=world.need.id,
                   on=DAY, channel="direct", actor="tester")
     values.update(kw)
-    return introduce(world.session, **values)
+    return introduce(world.session, **values, policy=SYSTEM)
 
 
 def test_introduce_starts_introduced_with_one_event(world: World) -> None:
@@ -140,9 +141,10 @@ def test_record_introduction_is_the_events_hook(world: World) -> None:
     """The call matcher.events.outcomes makes when a B2B meeting is held."""
     intro = record_introduction(world.session, dossier_id=world.korean.id,
                                 enterprise_id=world.agro.id, need_id=world.need.id,
-                                channel="event", note="event 1, meeting 7")
+                                channel="event", note="event 1, meeting 7", policy=SYSTEM)
     [event] = events_of(world.session, intro.id)
     assert (intro.channel, intro.introduced_on) == ("event", date.today())
     assert (event.actor, event.note) == ("events", "event 1, meeting 7")
     with pytest.raises(LedgerError, match="an introduction needs a dossier and an enterprise"):
-        record_introduction(world.session, dossier_id=None, enterprise_id=world.agro.id)
+        record_introduction(world.session, dossier_id=None, enterprise_id=world.agro.id,
+                            policy=SYSTEM)

@@ -7,6 +7,7 @@ import pytest
 from matcher.ledger import introduce
 from matcher.ledger.models import Indicator
 from matcher.ledger.progress import NoPlan, Pace, find_period, pace, progress, render_table
+from matcher.policy import SYSTEM
 from tests.matcher.ledger.world import World, add_plan
 
 START, END = date(2023, 1, 1), date(2025, 12, 31)
@@ -52,7 +53,7 @@ def test_progress_value_percent_pace_and_breakdowns(world: World) -> None:
                                     (world.japanese, world.agro, date(2023, 5, 9)),
                                     (world.domestic, world.agro, date(2023, 5, 9))):
         introduce(world.session, dossier_id=dossier.id, enterprise_id=enterprise.id, on=on,
-                  channel="direct", actor="t")
+                  channel="direct", actor="t", policy=SYSTEM)
     result = progress(world.session, "BG", as_of=HALFWAY)
     item = result.get(Indicator.foreign_dossiers_introduced)
     assert (item.value, item.target, item.percent, item.introductions) == (2, 4, 50.0, 3)
@@ -72,7 +73,7 @@ def test_progress_since_gives_a_window_without_pace(world: World) -> None:
     add_plan(world.session, foreign_dossiers_introduced=4)
     for on in (date(2023, 2, 3), date(2024, 2, 3)):
         introduce(world.session, dossier_id=world.korean.id, enterprise_id=world.agro.id,
-                  on=on, channel="direct", actor="t")
+                  on=on, channel="direct", actor="t", policy=SYSTEM)
     year = progress(world.session, "BG", as_of=date(2024, 12, 31), since=date(2024, 1, 1))
     item = year.get(Indicator.foreign_dossiers_introduced)
     assert (item.value, item.introductions, item.pace, item.percent) == (1, 1, None, None)

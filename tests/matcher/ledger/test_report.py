@@ -10,19 +10,21 @@ from matcher.ledger import introduce, record_transfer, set_status
 from matcher.ledger.models import Indicator, Status, TransferCreate
 from matcher.ledger.report import annual, write_annual, xlsx_bytes
 from matcher.models.enums import TransferMode
+from matcher.policy import SYSTEM
 from tests.matcher.ledger.world import World, add_plan
 
 
 def _history(world: World) -> None:
     add_plan(world.session, foreign_dossiers_introduced=80, technologies_transferred=5)
     introduce(world.session, dossier_id=world.japanese.id, enterprise_id=world.agro.id,
-              on=date(2024, 3, 1), channel="event", actor="t")
+              on=date(2024, 3, 1), channel="event", actor="t", policy=SYSTEM)
     intro = introduce(world.session, dossier_id=world.korean.id, enterprise_id=world.agro.id,
-                      need_id=world.need.id, on=date(2025, 2, 1), channel="direct", actor="t")
+                      need_id=world.need.id, on=date(2025, 2, 1), channel="direct", actor="t",
+                      policy=SYSTEM)
     introduce(world.session, dossier_id=world.korean.id, enterprise_id=world.mech.id,
-              on=date(2025, 3, 1), channel="online", actor="t")
+              on=date(2025, 3, 1), channel="online", actor="t", policy=SYSTEM)
     introduce(world.session, dossier_id=world.domestic.id, enterprise_id=world.agro.id,
-              on=date(2025, 3, 2), channel="online", actor="t")
+              on=date(2025, 3, 2), channel="online", actor="t", policy=SYSTEM)
     set_status(world.session, intro, Status.interested, on=date(2025, 3, 1), actor="t")
     set_status(world.session, intro, Status.negotiating, on=date(2025, 4, 1), actor="t")
     record_transfer(world.session, intro, TransferCreate(
@@ -32,7 +34,8 @@ def _history(world: World) -> None:
 
 
 def _book(world: World):
-    return load_workbook(BytesIO(xlsx_bytes(world.session, annual(world.session, "BG", 2025))))
+    data = annual(world.session, "BG", 2025)
+    return load_workbook(BytesIO(xlsx_bytes(world.session, data, policy=SYSTEM)))
 
 
 def test_workbook_numbers_equal_the_ledger(world: World) -> None:
