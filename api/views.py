@@ -40,6 +40,7 @@ def need_out(session: Session, policy: Policy, need: Need) -> NeedPublic | None:
 
 
 def readable_need_out(session: Session, policy: Policy, need_id: int) -> NeedPublic:
+    """The need with this id as the caller may see it; `Hidden` (a 404) when it may not."""
     shown = need_out(session, policy, policy.need(session, need_id))
     assert shown is not None  # policy.need raised otherwise
     return shown
@@ -95,6 +96,7 @@ def introduction_out(session: Session, policy: Policy,
 
 
 def transfer_out(policy: Policy, transfer: Transfer) -> TransferPublic:
+    """The transfer; without its enterprise for callers who are not shown it."""
     shown = TransferPublic.model_validate(transfer)
     if not policy.sees_identities():
         shown.enterprise_id = None

@@ -77,6 +77,7 @@ class Policy:
 
     @property
     def is_admin(self) -> bool:
+        """Whether the caller is the Department (every row, every field, every write)."""
         return self.who.role is Role.admin
 
     def sees_contacts(self) -> bool:
@@ -160,6 +161,7 @@ class Policy:
         return View.hidden
 
     def view_of(self, session: Session, need: Need) -> View:
+        """How the caller sees a stored need (its enterprise's jurisdiction looked up)."""
         enterprise = session.get(Enterprise, need.enterprise_id)
         return self.need_view(need, enterprise.jurisdiction if enterprise else None)
 
@@ -207,6 +209,16 @@ class Policy:
             raise Hidden("dossier", dossier_id)
         return dossier
 
+    def intermediary(self, session: Session, intermediary_id: int | None) -> Any:
+        """The intermediary organisation (every caller with a key reads them); `Hidden` when
+        missing."""
+        from matcher.ledger.models import Intermediary
+
+        found = _get(session, Intermediary, intermediary_id)
+        if found is None or self.who.role is None:
+            raise Hidden("intermediary", intermediary_id)
+        return found
+
     def introduction(self, session: Session, introduction_id: int | None) -> Any:
         """The introduction, if the caller may read it; else `Hidden`."""
         from matcher.ledger.models import Introduction
@@ -229,7 +241,8 @@ class Policy:
         if field in ("need_id", "enterprise_id") and not self.sees_identities():
             raise Refused(f"an {self._role_name()} key may not filter by {field}")
         resolvers: dict[str, Callable[[Session, int], Any]] = {
-            "need_id": self.need, "enterprise_id": self.enterprise, "dossier_id": self.dossier}
+            "need_id": self.need, "enterprise_id": self.enterprise, "dossier_id": self.dossier,
+            "intermediary_id": self.intermediary}
         resolve = resolvers.get(field)
         if resolve is not None:
             resolve(session, value)
@@ -297,6 +310,7 @@ class Policy:
 
 
 def _get(session: Session, model: Any, record_id: int | None) -> Any:
+    """The stored record, or None for no id, a missing one, or one no column can hold."""
     if record_id is None or not 0 < record_id <= MAX_INT:
         return None
     return session.get(model, record_id)

@@ -72,5 +72,6 @@ def update_enterprise(session: SessionDep, policy: PolicyDep, enterprise_id: int
 def delete_enterprise(session: SessionDep, policy: PolicyDep, enterprise_id: int) -> None:
     """Delete an enterprise that has no needs (409 otherwise)."""
     enterprise = policy.enterprise(session, enterprise_id)
+    policy.check_enterprise_write(enterprise, {})
     session.delete(enterprise)
     commit_or_409(session, f"enterprise {enterprise_id} (delete its needs first)")

@@ -72,12 +72,15 @@ class CheckResult(BaseModel):
     violations: list[str]
 
 
-def _member(session: Session, model: Any, event_id: int, record_id: int) -> Any:
-    """The record if it belongs to the event, else 404."""
+def _member(session: Session, model: Any, event_id: int, record_id: int,
+            field: str | None = None) -> Any:
+    """The record if it belongs to the event (another event's reads as missing); else 404, or
+    422 at `field` when the id came in the body."""
     get_or_404(session, Event, event_id)
     record = session.get(model, record_id)
-    if record is None or record.event_id != event_id:  # another event's reads as missing
-        raise HTTPException(404, f"{model.__name__} {record_id} not found in event {event_id}")
+    if record is None or record.event_id != event_id:
+        message = f"{model.__name__} {record_id} not found in event {event_id}"
+        raise _unprocessable(field, message) if field else HTTPException(404, message)
     return record
 
 
@@ -184,8 +187,8 @@ def create_request(session: SessionDep, policy: PolicyDep, event_id: int,
                    body: MeetingRequestCreate) -> Any:
     """One participant asks to meet another of the other kind."""
     _writable(session, policy, event_id)
-    requester = _member(session, Participant, event_id, body.requester_id)
-    target = _member(session, Participant, event_id, body.target_id)
+    requester = _member(session, Participant, event_id, body.requester_id, "requester_id")
+    target = _member(session, Participant, event_id, body.target_id, "target_id")
     if requester.kind == target.kind:
         raise _unprocessable("target_id", "a request must be between a supplier and an enterprise")
     request = MeetingRequest.model_validate({**body.model_dump(), "event_id": event_id})
@@ -231,8 +234,10 @@ def create_meeting(session: SessionDep, policy: PolicyDep, event_id: int,
                    body: MeetingCreate) -> Meeting:
     """The organiser adds a meeting; a locked one needs a slot and is never moved."""
     event = _writable(session, policy, event_id)
-    supplier = _member(session, Participant, event_id, body.supplier_participant_id)
-    enterprise = _member(session, Participant, event_id, body.enterprise_participant_id)
+    supplier = _member(session, Participant, event_id, body.supplier_participant_id,
+                       "supplier_participant_id")
+    enterprise = _member(session, Participant, event_id, body.enterprise_participant_id,
+                         "enterprise_participant_id")
     if supplier.kind != ParticipantKind.supplier or enterprise.kind != ParticipantKind.enterprise:
         raise _unprocessable("supplier_participant_id", "give a supplier and an enterprise")
     _check_place(event, body.slot, body.table, body.locked)
