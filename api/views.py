@@ -54,9 +54,7 @@ def matches_for_dossier_out(session: Session, policy: Policy, matches: MatchList
             need = policy.need(session, suggestion.id)
         except Hidden:
             continue
-        if policy.view_of(session, need) is View.anonymised:
-            suggestion = anonymised(session, need, suggestion)
-        shown.append(suggestion)
+        shown.append(policy.shown(session, need, suggestion))
     return matches.model_copy(update={"data": shown, "count": len(shown)})
 
 
@@ -66,7 +64,7 @@ def need_as_seen(session: Session, policy: Policy, need: Need) -> Need:
     the caller may read, so no fragment of the enterprise's name comes back."""
     if policy.view_of(session, need) is not View.anonymised:
         return need
-    texts = {f: anonymised(session, need, getattr(need, f))
+    texts = {f: policy.shown(session, need, getattr(need, f))
              for f in ("title", "problem", "desired_result")}
     return Need.model_validate({**need.model_dump(), **texts})
 
@@ -75,9 +73,7 @@ def matches_for_need_out(session: Session, policy: Policy, need: Need,
                          matches: MatchList) -> MatchList:
     """A need's dossier suggestions; for an anonymised view, every text without the
     enterprise's identity (they were found for `need_as_seen`, with discreet explanations)."""
-    if policy.view_of(session, need) is not View.anonymised:
-        return matches
-    return anonymised(session, need, matches)
+    return policy.shown(session, need, matches)
 
 
 def introduction_out(session: Session, policy: Policy,

@@ -165,6 +165,14 @@ class Policy:
         enterprise = session.get(Enterprise, need.enterprise_id)
         return self.need_view(need, enterprise.jurisdiction if enterprise else None)
 
+    def shown(self, session: Session, need: Need, value: Any) -> Any:
+        """`value` (text, or a model, list or dict holding text) about `need` as the caller may
+        read it: as it is for a full view, without the enterprise's identity for an anonymised
+        one."""
+        if self.view_of(session, need) is View.anonymised:
+            return anonymised(session, need, value)
+        return value
+
     def need(self, session: Session, need_id: int | None, *, full: bool = False) -> Need:
         """The need, if the caller may read it (in full, when `full`); else `Hidden`."""
         need = _get(session, Need, need_id)

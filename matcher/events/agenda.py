@@ -12,7 +12,7 @@ from sqlmodel import Session
 from matcher.events.models import Event, Meeting, MeetingStatus, Participant, ParticipantKind
 from matcher.events.service import meetings, participants
 from matcher.models import Dossier
-from matcher.policy import Hidden, Policy, View, anonymised
+from matcher.policy import Hidden, Policy
 from matcher.spreadsheet import safe_cell
 
 PLACED = (MeetingStatus.scheduled, MeetingStatus.held, MeetingStatus.no_show)
@@ -50,10 +50,8 @@ def _topic(session: Session, person: Participant, policy: Policy) -> str:
         need = policy.need(session, person.need_id)
     except Hidden:
         return ""
-    topic = need.title or need.problem
-    if policy.view_of(session, need) is View.anonymised:  # before cutting: no half a name
-        topic = anonymised(session, need, topic)
-    return topic[:120]
+    # anonymised before it is cut, so that no half of a name is left
+    return policy.shown(session, need, need.title or need.problem)[:120]
 
 
 def agenda(session: Session, event: Event, person: Participant,
