@@ -64,7 +64,7 @@ def need_as_seen(session: Session, policy: Policy, need: Need) -> Need:
     the caller may read, so no fragment of the enterprise's name comes back."""
     if policy.view_of(session, need) is not View.anonymised:
         return need
-    texts = {f: policy.shown(session, need, getattr(need, f))
+    texts = {f: anonymised(session, need, getattr(need, f))
              for f in ("title", "problem", "desired_result")}
     return Need.model_validate({**need.model_dump(), **texts})
 
