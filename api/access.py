@@ -3,7 +3,7 @@
 Every route must have a rule here; a route without one is refused to everyone (and the
 authorization matrix test fails). Rules say who may call a route at all; which records a
 caller sees or changes (an enterprise's own needs, confidential needs, anonymised views,
-supplier contacts, writes within a jurisdiction) is decided by `matcher.policy`.
+supplier contacts, writes within a jurisdiction) is decided by `matcher.auth.policy`.
 """
 
 from dataclasses import dataclass

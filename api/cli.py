@@ -12,15 +12,15 @@ from tqdm import tqdm
 from api import cli_events, cli_keys, cli_report
 from matcher.auth.keys import create_key
 from matcher.auth.models import ApiKey, Role
-from matcher.config import get_settings
-from matcher.db import session_scope
-from matcher.importer import KINDS, import_records
+from matcher.ingest.importer import KINDS, import_records
+from matcher.ingest.seed import load_seed
+from matcher.ingest.tabular import ImportFailed, read_rows
 from matcher.ledger.seed import seed_ledger
 from matcher.models import Need
-from matcher.runtime import Runtime, build_runtime
-from matcher.seed import load_seed
-from matcher.suggestions import DossierFilters, MatchList
-from matcher.tabular import ImportFailed, read_rows
+from matcher.platform.config import get_settings
+from matcher.platform.db import session_scope
+from matcher.platform.runtime import Runtime, build_runtime
+from matcher.search.matches import DossierFilters, MatchList
 
 app = typer.Typer(help="KetNoi: technology-transfer matchmaking.", no_args_is_help=True)
 index_app = typer.Typer(help="Build, verify or rebuild the search index.", no_args_is_help=True)

@@ -7,8 +7,7 @@ from typing import Annotated, NoReturn
 import typer
 from sqlmodel import Session
 
-from matcher.config import get_settings
-from matcher.db import configured_session
+from matcher.auth.policy import SYSTEM
 from matcher.events import agenda as agendas
 from matcher.events.candidates import build_candidates, scores_from_rows
 from matcher.events.importer import import_file
@@ -21,9 +20,10 @@ from matcher.events.models import (
 )
 from matcher.events.outcomes import OutcomeError, record_follow_up, record_outcome, summarise
 from matcher.events.service import pair_event, participants, schedule_event
-from matcher.policy import SYSTEM
-from matcher.runtime import build_runtime
-from matcher.tabular import ImportFailed, read_rows
+from matcher.ingest.tabular import ImportFailed, read_rows
+from matcher.platform.config import get_settings
+from matcher.platform.db import configured_session
+from matcher.platform.runtime import build_runtime
 
 app = typer.Typer(help="Techmart / Techdemo events: participants, B2B pairing, schedules, "
                        "agendas and outcomes.", no_args_is_help=True)

@@ -7,8 +7,8 @@ from sqlmodel import select
 
 from matcher.auth.keys import KeyRequestError, create_key, revoke_key
 from matcher.auth.models import ApiKey, Role
-from matcher.db import configured_session
 from matcher.models import Enterprise
+from matcher.platform.db import configured_session
 
 app = typer.Typer(help="Issue, list and revoke API keys.", no_args_is_help=True)
 

@@ -8,11 +8,11 @@ from typing import Annotated
 import typer
 
 import matcher.ledger.models  # noqa: F401  (registers the ledger tables)
-from matcher.config import get_settings
-from matcher.db import configured_session
 from matcher.ledger.progress import NoPlan, progress, render_table
 from matcher.ledger.report import write_annual
 from matcher.ledger.seed import seed_ledger
+from matcher.platform.config import get_settings
+from matcher.platform.db import configured_session
 
 app = typer.Typer(help="Progress against the plan's targets, and the annual report.",
                   no_args_is_help=True)

@@ -9,9 +9,9 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, select
 
-from matcher.db import MAX_INT
 from matcher.models.fields import utcnow
-from matcher.sectors import SectorCatalog
+from matcher.models.sector_catalog import SectorCatalog
+from matcher.platform.db import MAX_INT
 
 T = TypeVar("T", bound=SQLModel)
 STAMPS = {"id", "created_at", "updated_at"}  # fields a client never sets

@@ -6,8 +6,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlmodel import Session
 
-from matcher.runtime import Runtime
-from matcher.suggestions import MatchService
+from matcher.platform.runtime import Runtime
+from matcher.search.matches import MatchService
 
 
 def get_runtime(request: Request) -> Runtime:

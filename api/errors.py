@@ -8,7 +8,7 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from sqlalchemy.orm.exc import StaleDataError
 
-from matcher.policy import Hidden, Refused
+from matcher.auth.policy import Hidden, Refused
 
 
 def install(app: FastAPI) -> None:

@@ -21,8 +21,8 @@ from api.routes import (
     sectors,
 )
 from api.security import WriteLimiter, authorize
-from matcher.config import get_settings
-from matcher.runtime import Runtime, build_runtime
+from matcher.platform.config import get_settings
+from matcher.platform.runtime import Runtime, build_runtime
 
 log = logging.getLogger("ketnoi")
 

@@ -2,7 +2,7 @@
 
 `authorize` runs before every route: it reads the `X-API-Key` header, finds the route's rule
 in `api.access.RULES` (no rule: refused), checks the caller's role, and counts writes against
-the caller's rate limit. Handlers receive the caller's `Policy` (`matcher.policy`), which
+the caller's rate limit. Handlers receive the caller's `Policy` (`matcher.auth.policy`), which
 decides which records they may see or change.
 """
 
@@ -21,7 +21,7 @@ from sqlmodel import Session
 from api.access import RULES
 from api.deps import RuntimeDep, SessionDep
 from matcher.auth.keys import ANONYMOUS, Principal, authenticate
-from matcher.policy import Hidden, Policy
+from matcher.auth.policy import Hidden, Policy
 
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False,

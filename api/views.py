@@ -5,6 +5,7 @@ enterprise or need they concern when the caller may not know it."""
 
 from sqlmodel import Session
 
+from matcher.auth.policy import Hidden, Policy, View, anonymised, without_enterprise
 from matcher.events.models import Participant, ParticipantPublic
 from matcher.ledger.models import (
     Introduction,
@@ -15,8 +16,7 @@ from matcher.ledger.models import (
 )
 from matcher.ledger.pipeline import current_status, events_of
 from matcher.models import Dossier, DossierPublic, Need, NeedPublic
-from matcher.policy import Hidden, Policy, View, anonymised, without_enterprise
-from matcher.suggestions import MatchList
+from matcher.search.matches import MatchList
 
 
 def dossier_out(policy: Policy, dossier: Dossier) -> DossierPublic:

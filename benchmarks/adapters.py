@@ -31,8 +31,8 @@ from pathlib import Path
 
 from benchmarks.devset import SHARED
 from benchmarks.report import markdown_table, write_result
-from matcher.documents import Document, join_fields
-from matcher.sector_classifier import SectorClassifier, default_classifier, evaluate, scores
+from matcher.search.documents import Document, join_fields
+from matcher.search.sector_classifier import SectorClassifier, default_classifier, evaluate, scores
 
 NASA_PATH = Path("data") / "nasa-t2" / "nasa_t2.jsonl"
 SBIR_PATH = Path("data") / "sbir" / "sbir_awards.parquet"
@@ -189,7 +189,7 @@ def load_sbir(shared: Path = SHARED, limit: int | None = None,
 
 
 def as_document(record: dict, record_id: int) -> Document:
-    """A record in its indexed form, as `matcher.documents.dossier_document` would build it."""
+    """A record in its indexed form, as `matcher.search.documents.dossier_document` builds it."""
     return Document(
         id=record_id, title=record["title"],
         text=join_fields(record["title"], record["summary"], record["description"],

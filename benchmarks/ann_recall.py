@@ -13,7 +13,7 @@ from benchmarks.report import markdown_table, write_result
 from embeddings.cache import EmbeddingCache
 from embeddings.e5 import E5Embedder
 from embeddings.index import VectorIndex
-from matcher.runtime import embedding_text
+from matcher.platform.runtime import embedding_text
 
 NPROBES = (4, 8, 16, 32, 64)
 

@@ -4,7 +4,7 @@ threshold calibrated on the needs nothing in the seed satisfies.
 
 The seed needs belong to enterprises with a size, engineers and a budget, so the feasibility
 stage can be measured here (the dev split's needs carry no enterprise). A stage is switched off
-by patching it out of `matcher.suggestions` for one pass.
+by patching it out of `matcher.search.matches` for one pass.
 """
 
 import json
@@ -23,14 +23,14 @@ from benchmarks.metrics import RetrievalEvaluator
 from benchmarks.report import markdown_table, write_result
 from embeddings.cache import EmbeddingCache
 from embeddings.e5 import E5Embedder
-from matcher.config import REPO_ROOT, Settings
-from matcher.db import make_engine
-from matcher.feasibility import Feasibility, assess
-from matcher.matching import DEFAULT_WEIGHTS
+from matcher.ingest.seed import load_seed
 from matcher.models import Dossier, Enterprise, Need
-from matcher.runtime import Runtime, build_runtime
-from matcher.seed import load_seed
-from matcher.suggestions import DossierFilters
+from matcher.platform.config import REPO_ROOT, Settings
+from matcher.platform.db import make_engine
+from matcher.platform.runtime import Runtime, build_runtime
+from matcher.rules.feasibility import Feasibility, assess
+from matcher.search.matches import DossierFilters
+from matcher.search.retrieval import DEFAULT_WEIGHTS
 
 SEED = REPO_ROOT / "seed_data"
 CACHE = REPO_ROOT / "benchmarks" / ".cache" / "embeddings.sqlite"
@@ -52,9 +52,9 @@ def stages_off(stages: tuple[str, ...]) -> Iterator[None]:
     """Within the block, the match service ranks without the named stages."""
     with ExitStack() as stack:
         if "sector" in stages:
-            stack.enter_context(patch("matcher.suggestions.SECTOR_BONUS", 0.0))
+            stack.enter_context(patch("matcher.search.matches.SECTOR_BONUS", 0.0))
         if "feasibility" in stages:
-            stack.enter_context(patch("matcher.suggestions.assess",
+            stack.enter_context(patch("matcher.search.matches.assess",
                                       lambda *args, **kwargs: Feasibility()))
         yield
 

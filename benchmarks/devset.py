@@ -6,8 +6,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from matcher.config import REPO_ROOT
-from matcher.documents import Document, join_fields
+from matcher.platform.config import REPO_ROOT
+from matcher.search.documents import Document, join_fields
 
 # The shared corpora sit beside the repository; KETNOI_SHARED points elsewhere.
 SHARED = Path(os.environ.get("KETNOI_SHARED", REPO_ROOT.parent / "shared"))

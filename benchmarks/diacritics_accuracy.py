@@ -18,8 +18,8 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
-from matcher.diacritics import DEFAULT_MODEL, DOMAIN_CORPUS, DiacriticRestorer, is_held_out
-from matcher.vietnamese import is_syllable, normalize_tones, strip_diacritics, tokenize
+from matcher.text.diacritics import DEFAULT_MODEL, DOMAIN_CORPUS, DiacriticRestorer, is_held_out
+from matcher.text.vietnamese import is_syllable, normalize_tones, strip_diacritics, tokenize
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "benchmarks" / "results" / "diacritics.json"

@@ -30,7 +30,7 @@ import httpx
 
 from benchmarks.report import markdown_table, write_result
 from benchmarks.server import create_admin_key, ketnoi_command, serving
-from matcher.config import REPO_ROOT
+from matcher.platform.config import REPO_ROOT
 
 SEED = REPO_ROOT / "seed_data"
 CACHE = REPO_ROOT / "benchmarks" / ".cache" / "load"

@@ -21,14 +21,14 @@ from benchmarks.metrics import RetrievalEvaluator
 from benchmarks.report import markdown_table, write_result
 from embeddings.cache import EmbeddingCache
 from embeddings.e5 import E5Embedder
-from matcher.config import REPO_ROOT, Settings
-from matcher.fusion import top_k
-from matcher.indexing import SearchIndex
-from matcher.lexical import BM25Channel, english_tokens
-from matcher.lexicon import Lexicon
-from matcher.matching import DEFAULT_WEIGHTS, confidence, retrieve
-from matcher.query import Query, QueryBuilder
-from matcher.runtime import default_restorer, embedding_text
+from matcher.platform.config import REPO_ROOT, Settings
+from matcher.platform.runtime import default_restorer, embedding_text
+from matcher.search.fusion import top_k
+from matcher.search.index import SearchIndex
+from matcher.search.lexical import BM25Channel, english_tokens
+from matcher.search.query import Query, QueryBuilder
+from matcher.search.retrieval import DEFAULT_WEIGHTS, confidence, retrieve
+from matcher.text.lexicon import Lexicon
 
 CACHE = REPO_ROOT / "benchmarks" / ".cache" / "embeddings.sqlite"
 STYLES = ("full", "short", "no_diacritics")

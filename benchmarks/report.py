@@ -6,7 +6,7 @@ import platform
 from datetime import UTC, datetime
 from pathlib import Path
 
-from matcher.config import REPO_ROOT
+from matcher.platform.config import REPO_ROOT
 
 RESULTS = REPO_ROOT / "benchmarks" / "results"
 

@@ -39,13 +39,13 @@ from embeddings.base import Embedder
 from embeddings.cache import EmbeddingCache, content_hash
 from embeddings.e5 import E5Embedder
 from embeddings.index import VectorIndex
-from matcher.config import REPO_ROOT, Settings
-from matcher.documents import Document
-from matcher.indexing import SearchIndex
-from matcher.lexicon import Lexicon
-from matcher.matching import retrieve
-from matcher.query import QueryBuilder
-from matcher.runtime import default_restorer, embedding_text
+from matcher.platform.config import REPO_ROOT, Settings
+from matcher.platform.runtime import default_restorer, embedding_text
+from matcher.search.documents import Document
+from matcher.search.index import SearchIndex
+from matcher.search.query import QueryBuilder
+from matcher.search.retrieval import retrieve
+from matcher.text.lexicon import Lexicon
 
 SEED = REPO_ROOT / "seed_data"
 DIMENSION = 384

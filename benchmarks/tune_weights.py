@@ -15,11 +15,11 @@ from benchmarks.devset import SHARED, load_qrels, load_queries
 from benchmarks.metrics import RetrievalEvaluator
 from benchmarks.quality import STYLES, build_index, lexical_pools
 from benchmarks.report import markdown_table, write_result
-from matcher.config import REPO_ROOT
-from matcher.lexicon import Lexicon
-from matcher.matching import DEFAULT_WEIGHTS, channel_scores, fuse
-from matcher.query import QueryBuilder
-from matcher.runtime import default_restorer
+from matcher.platform.config import REPO_ROOT
+from matcher.platform.runtime import default_restorer
+from matcher.search.query import QueryBuilder
+from matcher.search.retrieval import DEFAULT_WEIGHTS, channel_scores, fuse
+from matcher.text.lexicon import Lexicon
 
 GRID = {
     "dense": (0.0, 0.1, 0.2, 0.3, 0.5, 0.8),

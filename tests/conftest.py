@@ -13,10 +13,10 @@ from sqlmodel import Session
 
 from embeddings.e5 import E5Embedder
 from matcher.auth.keys import create_key
-from matcher.config import REPO_ROOT, Settings
-from matcher.db import make_engine, session_scope
-from matcher.runtime import Runtime, build_runtime
-from matcher.seed import load_sectors
+from matcher.ingest.seed import load_sectors
+from matcher.platform.config import REPO_ROOT, Settings
+from matcher.platform.db import make_engine, session_scope
+from matcher.platform.runtime import Runtime, build_runtime
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 SEED = REPO_ROOT / "seed_data"

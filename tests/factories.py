@@ -3,7 +3,7 @@
 from itertools import count
 from typing import Any
 
-from matcher.tax_code import check_digit
+from matcher.models.tax_code import check_digit
 
 _serial = count(1)
 

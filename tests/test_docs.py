@@ -5,7 +5,7 @@ import re
 from typer.main import get_command
 
 from api.cli import app
-from matcher.config import REPO_ROOT, Settings
+from matcher.platform.config import REPO_ROOT, Settings
 
 README = (REPO_ROOT / "README.md").read_text("utf-8")
 
@@ -55,7 +55,7 @@ def _callers():
     """The callers of the docs/ACCESS.md tables, as policies; the records are of BG."""
     from matcher.auth.keys import Principal
     from matcher.auth.models import Role
-    from matcher.policy import Policy
+    from matcher.auth.policy import Policy
 
     return {
         "admin": Policy(Principal(Role.admin)),
@@ -92,8 +92,8 @@ def test_access_doc_need_table_is_the_policy():
 
 
 def test_access_doc_change_table_is_the_policy():
+    from matcher.auth.policy import Refused
     from matcher.models import Enterprise, Need
-    from matcher.policy import Refused
 
     doc = (REPO_ROOT / "docs" / "ACCESS.md").read_text("utf-8")
     rows = _table_rows(doc, "| caller | move an enterprise")

@@ -16,7 +16,7 @@ from matcher.models import (
     DossierUpdate,
 )
 from matcher.models.enums import DossierStatus
-from matcher.suggestions import MatchList
+from matcher.search.matches import MatchList
 
 router = APIRouter(prefix="/dossiers", tags=["dossiers"])
 

@@ -15,6 +15,7 @@ from api.downloads import attachment
 from api.filters import check_jurisdiction
 from api.security import PolicyDep
 from api.views import participant_out
+from matcher.auth.policy import Policy
 from matcher.events import agenda as agendas
 from matcher.events.candidates import build_candidates
 from matcher.events.importer import import_participants
@@ -55,8 +56,7 @@ from matcher.events.service import (
     pair_event,
     schedule_event,
 )
-from matcher.policy import Policy
-from matcher.tabular import ImportFailed, read_rows
+from matcher.ingest.tabular import ImportFailed, read_rows
 
 router = APIRouter(prefix="/events", tags=["events"])
 Limit = Annotated[int, Query(ge=1, le=100)]

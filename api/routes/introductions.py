@@ -11,6 +11,7 @@ from api.crud import IdFilter, page
 from api.deps import SessionDep
 from api.security import PolicyDep, related
 from api.views import introduction_out, transfer_out
+from matcher.auth.policy import Policy
 from matcher.ledger import (
     LedgerError,
     TransitionError,
@@ -29,7 +30,6 @@ from matcher.ledger.models import (
     TransferCreate,
     TransferPublic,
 )
-from matcher.policy import Policy
 
 router = APIRouter(prefix="/introductions", tags=["introductions"])
 

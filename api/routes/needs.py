@@ -9,10 +9,10 @@ from api.deps import RuntimeDep, SessionDep
 from api.filters import CountryFilter
 from api.security import PolicyDep, referenced, related
 from api.views import matches_for_need_out, need_as_seen, need_out, readable_need_out
+from matcher.auth.policy import Policy
 from matcher.models import Enterprise, Need, NeedCreate, NeedPublic, NeedsPublic, NeedUpdate
 from matcher.models.enums import NeedStatus, TransferMode
-from matcher.policy import Policy
-from matcher.suggestions import DossierFilters, MatchList
+from matcher.search.matches import DossierFilters, MatchList
 
 router = APIRouter(prefix="/needs", tags=["needs"])
 

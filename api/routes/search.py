@@ -8,7 +8,7 @@ from api.deps import RuntimeDep, SessionDep
 from api.filters import CountryFilter, JurisdictionFilter
 from matcher.models.enums import TransferMode
 from matcher.models.limits import MAX_CODES
-from matcher.suggestions import DossierFilters, MatchList
+from matcher.search.matches import DossierFilters, MatchList
 
 router = APIRouter(tags=["search"])
 

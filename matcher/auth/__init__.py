@@ -1,2 +1,2 @@
 """Who is calling: API keys and roles, and the audit log of what they changed (what each
-caller may read and write is `matcher.policy`)."""
+caller may read and write is `matcher.auth.policy`)."""

@@ -9,11 +9,11 @@ from html import escape
 
 from sqlmodel import Session
 
+from matcher.auth.policy import Hidden, Policy
 from matcher.events.models import Event, Meeting, MeetingStatus, Participant, ParticipantKind
 from matcher.events.service import meetings, participants
+from matcher.ingest.spreadsheet import safe_cell
 from matcher.models import Dossier
-from matcher.policy import Hidden, Policy
-from matcher.spreadsheet import safe_cell
 
 PLACED = (MeetingStatus.scheduled, MeetingStatus.held, MeetingStatus.no_show)
 _CSS = ("body{font-family:sans-serif;margin:1.5em}table{border-collapse:collapse;width:100%}"

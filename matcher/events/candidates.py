@@ -5,13 +5,13 @@ from typing import Any, Protocol
 
 from sqlmodel import Session
 
+from matcher.auth.policy import Hidden, Policy
 from matcher.events.models import ParticipantKind
 from matcher.events.pairing import Pair
 from matcher.events.service import participants, pid
+from matcher.ingest.tabular import ImportFailed, RowError
 from matcher.models import Need
-from matcher.policy import Hidden, Policy
-from matcher.suggestions import DossierFilters
-from matcher.tabular import ImportFailed, RowError
+from matcher.search.matches import DossierFilters
 
 
 class NeedMatcher(Protocol):

@@ -13,12 +13,12 @@ from typing import Any
 from pydantic import ValidationError
 from sqlmodel import Session, select
 
+from matcher.auth.policy import Hidden, Policy
 from matcher.events.models import Event, Participant, ParticipantCreate
-from matcher.importer import ImportReport
+from matcher.ingest.importer import ImportReport
+from matcher.ingest.tabular import ImportFailed, RowError, read_rows
 from matcher.models import Dossier, Need
 from matcher.models.limits import MAX_SLOTS
-from matcher.policy import Hidden, Policy
-from matcher.tabular import ImportFailed, RowError, read_rows
 
 FIELDS = ("ref", "kind", "name", "organisation", "email", "dossier_id", "need_id",
           "available_slots", "max_meetings")

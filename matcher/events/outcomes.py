@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pydantic import BaseModel
 from sqlmodel import Session
 
+from matcher.auth.policy import Hidden, Policy, Refused
 from matcher.events.agenda import slot_times
 from matcher.events.models import (
     Event,
@@ -30,7 +31,6 @@ from matcher.events.models import (
 )
 from matcher.events.service import meetings
 from matcher.models import Dossier
-from matcher.policy import Hidden, Policy, Refused
 
 log = logging.getLogger(__name__)
 LEDGER_MODULE = "matcher.ledger"

@@ -19,7 +19,7 @@ from matcher.ledger.models import (
     Transfer,
 )
 from matcher.models import Dossier, Enterprise, Need
-from matcher.sectors import SectorCatalog
+from matcher.models.sector_catalog import SectorCatalog
 
 DOMESTIC = "VN"
 

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from matcher.ledger import counting
 from matcher.ledger.models import Indicator, Plan, PlanPeriod, Target
-from matcher.sectors import SectorCatalog
+from matcher.models.sector_catalog import SectorCatalog
 
 AT_RISK_SHARE = 0.75
 

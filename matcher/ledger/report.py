@@ -12,6 +12,8 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlmodel import Session, col, select
 
+from matcher.auth.policy import SYSTEM, Policy, View
+from matcher.ingest.spreadsheet import looks_like_formula
 from matcher.ledger import counting
 from matcher.ledger.models import (
     Indicator,
@@ -23,9 +25,7 @@ from matcher.ledger.models import (
 from matcher.ledger.pipeline import status_of
 from matcher.ledger.progress import Pace, Progress, find_period, progress
 from matcher.models import Jurisdiction, Need
-from matcher.policy import SYSTEM, Policy, View
-from matcher.sectors import SectorCatalog
-from matcher.spreadsheet import looks_like_formula
+from matcher.models.sector_catalog import SectorCatalog
 
 PACE_VI = {Pace.on_track: "đúng tiến độ", Pace.at_risk: "có nguy cơ chậm", Pace.behind: "chậm"}
 CHARTED = [Indicator.foreign_dossiers_introduced, Indicator.technologies_transferred,

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
+from matcher.auth.policy import SYSTEM
 from matcher.ledger.models import (
     DeclineReason,
     FdiProject,
@@ -33,8 +34,7 @@ from matcher.ledger.models import (
 from matcher.ledger.service import introduce, record_training, record_transfer, set_status
 from matcher.models import Dossier, Enterprise, Jurisdiction, Need
 from matcher.models.enums import TransferMode
-from matcher.policy import SYSTEM
-from matcher.sectors import SectorCatalog
+from matcher.models.sector_catalog import SectorCatalog
 
 RANDOM_SEED = 1851
 HISTORY = (date(2023, 3, 1), date(2025, 12, 31))

@@ -9,6 +9,7 @@ from datetime import date
 
 from sqlmodel import Session
 
+from matcher.auth.policy import Hidden, Policy
 from matcher.ledger.models import (
     Channel,
     DeclineReason,
@@ -22,7 +23,6 @@ from matcher.ledger.models import (
     TransferCreate,
 )
 from matcher.ledger.pipeline import TransitionError, change_status, status_of
-from matcher.policy import Hidden, Policy
 
 
 class LedgerError(ValueError):

@@ -8,7 +8,7 @@ from sqlmodel import Field, SQLModel
 from matcher.models.enums import SizeClass
 from matcher.models.fields import check_text, utcnow
 from matcher.models.limits import MAX_AMOUNT, MAX_PEOPLE, MAX_TRANSFERS
-from matcher.tax_code import validate_tax_code
+from matcher.models.tax_code import validate_tax_code
 
 
 class EnterpriseBase(SQLModel):

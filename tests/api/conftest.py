@@ -11,9 +11,9 @@ from sqlalchemy.pool import StaticPool
 from api.main import create_app
 from matcher.auth.keys import create_key
 from matcher.auth.models import Role
-from matcher.config import Settings
-from matcher.db import make_engine
-from matcher.runtime import Runtime
+from matcher.platform.config import Settings
+from matcher.platform.db import make_engine
+from matcher.platform.runtime import Runtime
 from tests.conftest import SEED, runtime_with_sectors
 from tests.factories import dossier_payload, enterprise_payload, need_payload, tax_code
 from tests.matcher.events.world import event_payload

@@ -7,11 +7,11 @@ from fastapi.testclient import TestClient
 from sqlmodel import select
 
 from api.main import create_app
-from matcher.anonymise import fold
+from matcher.auth.anonymise import fold
 from matcher.auth.keys import create_key, revoke_key
 from matcher.auth.models import AuditEntry, Role
 from matcher.models import Enterprise
-from matcher.runtime import Runtime
+from matcher.platform.runtime import Runtime
 from tests.api.conftest import World
 from tests.conftest import authorize
 from tests.factories import need_payload

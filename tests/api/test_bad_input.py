@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from httpx import Response
 from sqlmodel import SQLModel, select
 
-from matcher.runtime import Runtime
+from matcher.platform.runtime import Runtime
 from tests.factories import dossier_payload, enterprise_payload, need_payload
 
 NUL = "must not contain NUL characters (\\u0000)"

@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from api.cli import app
-from matcher.config import get_settings
+from matcher.platform.config import get_settings
 from tests.conftest import SEED
 from tests.factories import dossier_payload
 

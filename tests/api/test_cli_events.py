@@ -9,9 +9,9 @@ from sqlmodel import Session, select
 from typer.testing import CliRunner
 
 from api.cli_events import app
-from matcher.config import get_settings
-from matcher.db import create_tables, make_engine
 from matcher.events.models import Meeting
+from matcher.platform.config import get_settings
+from matcher.platform.db import create_tables, make_engine
 from tests.matcher.events.world import World, build_world, event_payload, register_ledger
 
 runner = CliRunner()

@@ -23,10 +23,10 @@ from api.main import create_app
 from embeddings.e5 import E5Embedder
 from matcher.auth.keys import create_key
 from matcher.auth.models import AuditEntry
-from matcher.config import Settings
-from matcher.db import make_engine
 from matcher.models import Enterprise, Need
-from matcher.runtime import Runtime
+from matcher.platform.config import Settings
+from matcher.platform.db import make_engine
+from matcher.platform.runtime import Runtime
 from tests.conftest import SEED, runtime_with_sectors
 from tests.factories import enterprise_payload, need_payload
 

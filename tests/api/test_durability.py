@@ -15,13 +15,13 @@ import pytest
 from sqlmodel import select
 
 from embeddings.e5 import E5Embedder
-from matcher.config import REPO_ROOT, Settings
-from matcher.db import session_scope
-from matcher.importer import import_records
+from matcher.ingest.importer import import_records
+from matcher.ingest.seed import load_sectors
 from matcher.models import Dossier
-from matcher.runtime import Runtime, build_runtime
-from matcher.seed import load_sectors
-from matcher.suggestions import DossierFilters
+from matcher.platform.config import REPO_ROOT, Settings
+from matcher.platform.db import session_scope
+from matcher.platform.runtime import Runtime, build_runtime
+from matcher.search.matches import DossierFilters
 from tests.conftest import SEED
 from tests.factories import dossier_payload
 

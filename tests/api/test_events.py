@@ -14,12 +14,12 @@ from sqlmodel import Session
 from api import errors
 from api.routes import events
 from api.security import get_policy
-from matcher.config import Settings
+from matcher.auth.policy import SYSTEM
 from matcher.events.models import MeetingRequest
 from matcher.events.service import now
-from matcher.policy import SYSTEM
-from matcher.runtime import build_runtime
-from matcher.seed import load_sectors
+from matcher.ingest.seed import load_sectors
+from matcher.platform.config import Settings
+from matcher.platform.runtime import build_runtime
 from tests.conftest import authorize
 from tests.factories import dossier_payload, enterprise_payload, need_payload
 from tests.matcher.events.test_candidates import FakeMatches

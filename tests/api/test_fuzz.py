@@ -38,7 +38,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from api.main import create_app
-from matcher.config import Settings
+from matcher.platform.config import Settings
 from tests.conftest import SEED
 from tests.factories import dossier_payload, enterprise_payload, need_payload
 from tests.matcher.events.world import event_payload

@@ -15,7 +15,7 @@ from api import errors
 from api.deps import get_session
 from api.routes import introductions, ledger, progress, reports
 from api.security import get_policy
-from matcher.policy import SYSTEM
+from matcher.auth.policy import SYSTEM
 from tests.matcher.ledger.world import World, add_plan, build_world, ledger_engine
 
 

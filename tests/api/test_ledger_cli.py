@@ -16,9 +16,9 @@ from typer.testing import CliRunner
 from api.cli_report import app
 from api.deps import get_session
 from api.routes import progress
-from matcher.config import get_settings
+from matcher.auth.policy import SYSTEM
 from matcher.ledger import introduce
-from matcher.policy import SYSTEM
+from matcher.platform.config import get_settings
 from tests.matcher.ledger.world import add_plan, build_world, ledger_engine
 
 runner = CliRunner()

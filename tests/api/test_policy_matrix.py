@@ -28,7 +28,7 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from api.access import RULES
-from matcher.anonymise import fold
+from matcher.auth.anonymise import fold
 from matcher.auth.models import Role
 from matcher.events.importer import FIELDS as IMPORT_COLUMNS
 from tests.api.conftest import World

@@ -6,12 +6,12 @@ import shutil
 from sqlmodel import select
 
 from embeddings.e5 import E5Embedder
-from matcher.config import Settings
-from matcher.db import session_scope
-from matcher.importer import import_records
+from matcher.ingest.importer import import_records
 from matcher.models import Dossier
-from matcher.runtime import Runtime, build_runtime
-from matcher.suggestions import DossierFilters
+from matcher.platform.config import Settings
+from matcher.platform.db import session_scope
+from matcher.platform.runtime import Runtime, build_runtime
+from matcher.search.matches import DossierFilters
 from tests.conftest import runtime_with_sectors
 from tests.factories import dossier_payload
 

@@ -7,9 +7,9 @@ import pytest
 from icalendar import Calendar
 from sqlmodel import Session
 
+from matcher.auth.policy import SYSTEM
 from matcher.events import agenda as agendas
 from matcher.events.models import Meeting, MeetingStatus
-from matcher.policy import SYSTEM
 from tests.matcher.events.world import World
 
 

@@ -5,9 +5,9 @@ from types import SimpleNamespace
 import pytest
 from sqlmodel import Session
 
+from matcher.auth.policy import SYSTEM
 from matcher.events.candidates import build_candidates, scores_from_rows
-from matcher.policy import SYSTEM
-from matcher.tabular import ImportFailed
+from matcher.ingest.tabular import ImportFailed
 from tests.matcher.events.world import World
 
 

@@ -6,10 +6,10 @@ import pytest
 from openpyxl import Workbook
 from sqlmodel import Session, select
 
+from matcher.auth.policy import SYSTEM
 from matcher.events.importer import import_file, parse_slots
 from matcher.events.models import Participant
-from matcher.policy import SYSTEM
-from matcher.tabular import ImportFailed
+from matcher.ingest.tabular import ImportFailed
 from tests.matcher.events.world import World
 
 HEADER = "ref,kind,name,organisation,dossier_ref,need_ref,available_slots,max_meetings\n"

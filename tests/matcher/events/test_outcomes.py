@@ -7,6 +7,7 @@ from types import ModuleType
 import pytest
 from sqlmodel import Session
 
+from matcher.auth.policy import SYSTEM
 from matcher.events import outcomes
 from matcher.events.models import (
     FollowUp,
@@ -16,7 +17,6 @@ from matcher.events.models import (
     MeetingRating,
     MeetingStatus,
 )
-from matcher.policy import SYSTEM
 from tests.matcher.events.world import World
 
 

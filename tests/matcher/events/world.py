@@ -8,9 +8,9 @@ from sqlalchemy.pool import StaticPool
 from sqlmodel import Session
 
 import matcher.events.models  # noqa: F401  (registers the event tables)
-from matcher.db import create_tables, make_engine
 from matcher.events.models import Event, EventCreate, Participant, ParticipantKind
 from matcher.models import Dossier, Enterprise, Jurisdiction, Need
+from matcher.platform.db import create_tables, make_engine
 from tests.factories import dossier_payload, enterprise_payload, need_payload
 
 

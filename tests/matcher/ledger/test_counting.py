@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from matcher.auth.policy import SYSTEM
 from matcher.ledger import counting, introduce, record_training, record_transfer, set_status
 from matcher.ledger.models import (
     FdiProject,
@@ -12,7 +13,6 @@ from matcher.ledger.models import (
 )
 from matcher.models import Need
 from matcher.models.enums import TransferMode
-from matcher.policy import SYSTEM
 from tests.factories import need_payload
 from tests.matcher.ledger.world import World, add
 

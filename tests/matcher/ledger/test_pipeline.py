@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
+from matcher.auth.policy import SYSTEM
 from matcher.ledger import (
     LedgerError,
     TransitionError,
@@ -16,7 +17,6 @@ from matcher.ledger import (
 from matcher.ledger.models import DeclineReason, IntroductionEvent, Status, TransferCreate
 from matcher.ledger.pipeline import allowed, events_of, status_of
 from matcher.models.enums import TransferMode
-from matcher.policy import SYSTEM
 from tests.matcher.ledger.world import World
 
 DAY = date(2024, 3, 1)

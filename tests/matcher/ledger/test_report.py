@@ -6,11 +6,11 @@ from io import BytesIO
 from matplotlib import image
 from openpyxl import load_workbook
 
+from matcher.auth.policy import SYSTEM
 from matcher.ledger import introduce, record_transfer, set_status
 from matcher.ledger.models import Indicator, Status, TransferCreate
 from matcher.ledger.report import annual, write_annual, xlsx_bytes
 from matcher.models.enums import TransferMode
-from matcher.policy import SYSTEM
 from tests.matcher.ledger.world import World, add_plan
 
 

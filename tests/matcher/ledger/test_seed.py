@@ -4,7 +4,6 @@ from datetime import date
 
 from sqlmodel import Session, func, select
 
-from matcher.config import REPO_ROOT
 from matcher.ledger.models import (
     FdiProject,
     Indicator,
@@ -17,6 +16,7 @@ from matcher.ledger.models import (
 )
 from matcher.ledger.progress import progress
 from matcher.ledger.seed import seed_ledger
+from matcher.platform.config import REPO_ROOT
 from tests.matcher.ledger.world import World
 
 SEED = REPO_ROOT / "seed_data"

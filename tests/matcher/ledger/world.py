@@ -8,11 +8,11 @@ from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel
 
 import matcher.ledger.models  # noqa: F401  (registers the ledger tables)
-from matcher.config import REPO_ROOT
-from matcher.db import make_engine
+from matcher.ingest.seed import load_sectors
 from matcher.ledger.models import Plan, PlanPeriod, Target
 from matcher.models import Dossier, Enterprise, Need
-from matcher.seed import load_sectors
+from matcher.platform.config import REPO_ROOT
+from matcher.platform.db import make_engine
 from tests.factories import dossier_payload, enterprise_payload, need_payload
 
 SEED = REPO_ROOT / "seed_data"

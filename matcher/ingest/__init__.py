@@ -1,0 +1,1 @@
+"""Getting records in: tabular files, the all-or-nothing importer, seed data."""

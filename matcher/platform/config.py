@@ -1,0 +1,101 @@
+"""One settings object for KetNoi, read from `KETNOI_*` environment variables or `.env`."""
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+_PASSWORD = re.compile(r"(://[^/:@]*:)[^@/]*@")  # user:password@ of a URL SQLAlchemy cannot read
+_SECRET_PARAMETERS = {"password", "passwd", "sslpassword"}
+
+
+def masked_url(url: str) -> str:
+    """The database URL fit to print or log: its password, in the URL or as a query
+    parameter, shown as `***`."""
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        return _PASSWORD.sub(r"\1***@", url)
+    query = {k: ("***" if k.lower() in _SECRET_PARAMETERS else v)
+             for k, v in parsed.query.items()}
+    return parsed.set(query=query).render_as_string(hide_password=True)
+
+
+class Settings(BaseSettings):
+    """Every setting KetNoi reads; each is documented in the README."""
+
+    model_config = SettingsConfigDict(env_prefix="KETNOI_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(
+        Path("data"),
+        description="Directory for the SQLite database, the FAISS index and the embedding cache.",
+    )
+    database_url: str | None = Field(
+        None, repr=False,  # it may hold a password: see `shown`
+        description="SQLAlchemy URL of the database; default: SQLite file `ketnoi.db` in data_dir. "
+        "Use postgresql+psycopg://… for multi-user deployments.",
+    )
+    seed_dir: Path = Field(
+        REPO_ROOT / "seed_data", description="Directory the seed data is loaded from."
+    )
+    embedder: str = Field(
+        "e5",
+        description="Embedding backend: `e5` (bundled multilingual-e5-small, offline) or "
+        "`sbert:<model name or local path>` (sentence-transformers).",
+    )
+    exact_index_max: int = Field(
+        200_000,
+        description="Up to this many vectors the FAISS index is exact (flat); above it, IVF. "
+        "Exact search of 200k vectors costs about as much as embedding the query, and IVF "
+        "loses recall on cross-lingual queries (benchmarks/README.md).",
+    )
+    ivf_nprobe: int = Field(32, description="Inverted lists probed per query by the IVF index.")
+    restore_diacritics: bool = Field(
+        True, description="Restore diacritics of Vietnamese typed without accents before matching."
+    )
+    min_confidence: float = Field(
+        0.811,
+        description="Confidence below which a match list is flagged `no confident match`; "
+        "calibrated on the seed needs to flag at most 10% of needs that have a match "
+        "(see benchmarks/README.md).",
+    )
+    public_search: bool = Field(
+        False,
+        description="Allow `GET /search`, `/sectors` and `/jurisdictions` without an API key.",
+    )
+    write_rate_limit: str = Field(
+        "600/minute",
+        description="Writes allowed per API key (e.g. `600/minute`, `20/second`); 429 beyond.",
+    )
+    max_body_bytes: int = Field(
+        5_000_000, description="Largest request body accepted, in bytes; 413 beyond."
+    )
+    host: str = Field("127.0.0.1", description="Address `ketnoi serve` binds to.")
+    port: int = Field(8000, description="Port `ketnoi serve` listens on.")
+
+    def shown(self) -> dict[str, Any]:
+        """The settings as `ketnoi settings` prints them: JSON values, with the password of
+        the database URL masked."""
+        values = self.model_dump(mode="json")
+        if self.database_url:
+            values["database_url"] = masked_url(self.database_url)
+        return values
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL, defaulting to the SQLite file inside the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'ketnoi.db'}"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()

@@ -1,0 +1,1 @@
+"""Rules a match must respect beside its relevance: feasibility today, compliance next."""

@@ -1,0 +1,221 @@
+"""Suggestions in both directions (need → dossiers, dossier → needs, free text → dossiers), each
+with a score breakdown, an explanation, and an honest `no confident match` when all are weak
+(and nothing at all for a text without a word in it: a query of "!!" has no meaning to match)."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from pydantic import BaseModel, Field
+from sqlmodel import Session
+
+from matcher.models import Dossier, Enterprise, Need
+from matcher.models.sector_catalog import SectorCatalog
+from matcher.rules.feasibility import ExchangeRates, Feasibility, assess
+from matcher.search.documents import Document, dossier_text, need_text
+from matcher.search.explanations import explain
+from matcher.search.index import Collection, SearchIndex
+from matcher.search.query import Query, QueryBuilder, has_words
+from matcher.search.retrieval import DEFAULT_WEIGHTS, Candidate, confidence, retrieve
+
+SECTOR_BONUS = 0.1
+NO_WORDS = ("no words to search for: the text holds only punctuation, spaces or invisible "
+            "characters")
+
+
+class Breakdown(BaseModel):
+    semantic: float = Field(description="Dense channel, normalised 0–1 within the candidates.")
+    cosine: float | None = Field(description="Raw cosine similarity of the embeddings.")
+    lexical: float = Field(description="Best lexical channel (BM25), normalised 0–1.")
+    sector: float = Field(description="1 when the record shares a priority-sector theme.")
+    feasibility: float = Field(description="1 when nothing stands in the way of absorbing it.")
+
+
+class Suggestion(BaseModel):
+    id: int
+    kind: str = Field(description="`dossier` or `need`.")
+    title: str
+    score: float
+    breakdown: Breakdown
+    explanation: str
+
+
+class QueryInfo(BaseModel):
+    text: str
+    language: str
+    restored_text: str | None = Field(None, description="The text with diacritics restored.")
+    translated_terms: list[str] = Field(default_factory=list,
+                                        description="Lexicon translations, `vi → en`.")
+
+
+class MatchList(BaseModel):
+    query: QueryInfo
+    confident: bool
+    confidence: float
+    message: str | None = None
+    data: list[Suggestion]
+    count: int
+
+
+@dataclass
+class DossierFilters:
+    """Restrictions on suggested dossiers; empty fields do not restrict."""
+
+    jurisdiction: str | None = None
+    sector_codes: tuple[str, ...] = ()
+    origin_country: str | None = None
+    min_trl: int | None = None
+    transfer_mode: str | None = None
+    include_inactive: bool = False
+    dossier_ids: frozenset[int] | None = None  # only these (e.g. an event's exhibitors)
+
+
+class MatchService:
+    """Ties query preparation, retrieval, feasibility and explanations together."""
+
+    def __init__(self, index: SearchIndex, queries: QueryBuilder, rates: ExchangeRates,
+                 min_confidence: float, weights: dict[str, float] | None = None) -> None:
+        self.index = index
+        self.queries = queries
+        self.rates = rates
+        self.min_confidence = min_confidence
+        self.weights = weights or DEFAULT_WEIGHTS
+
+    def search(self, session: Session, text: str, filters: DossierFilters,
+               limit: int = 10) -> MatchList:
+        """Dossiers for a free-text query in any language."""
+        query = self.queries.build(text)
+        return self._dossiers_for(session, query, list(filters.sector_codes), filters, None,
+                                  None, limit)
+
+    def for_need(self, session: Session, need: Need, filters: DossierFilters,
+                 limit: int = 10, discreet: bool = False) -> MatchList:
+        """Dossiers for a stored need, with feasibility against its enterprise and budget;
+        `discreet` explanations say nothing of the enterprise's own capacity."""
+        query = self.queries.build(need_text(need), need.language)
+        enterprise = session.get(Enterprise, need.enterprise_id)
+        return self._dossiers_for(session, query, need.sector_codes, filters, enterprise, need,
+                                  limit, discreet)
+
+    def for_dossier(self, session: Session, dossier: Dossier, limit: int = 10,
+                    visible: set[int] | None = None, discreet: bool = False) -> MatchList:
+        """Open needs a stored dossier could answer, with feasibility per enterprise; only
+        needs whose id is in `visible`, when given; `discreet` explanations say nothing of the
+        enterprises' own capacity."""
+        query = self.queries.build(dossier_text(dossier), dossier.language)
+        catalog = SectorCatalog.from_session(session)
+        collection = self.index.needs
+
+        def allowed(i: int) -> bool:
+            return collection.docs[i].status == "open" and (visible is None or i in visible)
+
+        def feasibility(i: int) -> Feasibility:
+            need = session.get(Need, i)
+            assert need is not None
+            found = assess(dossier, session.get(Enterprise, need.enterprise_id), need, self.rates)
+            return found.discreet() if discreet else found
+
+        return self._rank(session, query, collection, list(dossier.sector_codes), catalog,
+                          allowed, feasibility, "need", limit)
+
+    def _dossiers_for(self, session: Session, query: Query, sectors: list[str],
+                      filters: DossierFilters, enterprise: Enterprise | None, need: Need | None,
+                      limit: int, discreet: bool = False) -> MatchList:
+        catalog = SectorCatalog.from_session(session)
+        collection = self.index.dossiers
+        allowed = _dossier_filter(collection, catalog, filters)
+
+        def feasibility(i: int) -> Feasibility:
+            dossier = session.get(Dossier, i)
+            assert dossier is not None
+            found = assess(dossier, enterprise, need, self.rates)
+            return found.discreet() if discreet else found
+
+        return self._rank(session, query, collection, sectors, catalog, allowed, feasibility,
+                          "dossier", limit)
+
+    def _rank(self, session: Session, query: Query, collection: Collection, sectors: list[str],
+              catalog: SectorCatalog, allowed, feasibility, kind: str, limit: int) -> MatchList:
+        if not has_words(query.original):
+            # the embedding of "!!" still has nearest neighbours, and they can look confident
+            return MatchList(query=_query_info(query), confident=False, confidence=0.0,
+                             message=NO_WORDS, data=[], count=0)
+        candidates = retrieve(self.index, collection, query, max(3 * limit, 30), allowed,
+                              self.weights)
+        total_weight = sum(self.weights.values())
+        themes = catalog.themes(sectors)
+        scored = []
+        for cand in candidates:
+            doc = collection.docs[cand.id]
+            feas = feasibility(cand.id)
+            sector = 1.0 if themes & catalog.themes(list(doc.sector_codes)) else 0.0
+            score = cand.score / total_weight * feas.score + SECTOR_BONUS * sector
+            scored.append((score, cand, doc, feas, sector))
+        scored.sort(key=lambda item: (-item[0], item[1].id))
+        data = [
+            _suggestion(cand, doc, kind, score, sector, feas,
+                        explain(query, doc, sectors, catalog, feas, cand.cosine))
+            for score, cand, doc, feas, sector in scored[:limit]
+        ]
+        certainty = confidence(candidates)
+        confident = bool(data) and certainty >= self.min_confidence
+        return MatchList(
+            query=_query_info(query),
+            confident=confident,
+            confidence=round(certainty, 4),
+            message=None if confident else "no confident match: the best candidates are weak",
+            data=data,
+            count=len(data),
+        )
+
+
+def _dossier_filter(collection: Collection, catalog: SectorCatalog, filters: DossierFilters):
+    wanted_themes = catalog.themes(list(filters.sector_codes))
+    priority = catalog.priority_themes(filters.jurisdiction, date.today()) \
+        if filters.jurisdiction else set()
+
+    def allowed(i: int) -> bool:
+        doc: Document = collection.docs[i]
+        if filters.dossier_ids is not None and i not in filters.dossier_ids:
+            return False
+        if not filters.include_inactive and doc.status != "active":
+            return False
+        doc_themes = catalog.themes(list(doc.sector_codes))
+        if filters.sector_codes and not doc_themes & wanted_themes:
+            return False
+        if filters.jurisdiction and not doc_themes & priority:
+            return False
+        if filters.origin_country and doc.origin_country != filters.origin_country.upper():
+            return False
+        if filters.min_trl is not None and (doc.trl or 0) < filters.min_trl:
+            return False
+        return not (filters.transfer_mode and filters.transfer_mode not in doc.transfer_modes)
+
+    return allowed
+
+
+def _suggestion(cand: Candidate, doc: Document, kind: str, score: float, sector: float,
+                feas: Feasibility, explanation: str) -> Suggestion:
+    return Suggestion(
+        id=cand.id,
+        kind=kind,
+        title=doc.title,
+        score=round(score, 4),
+        breakdown=Breakdown(
+            semantic=round(cand.channels.get("dense", 0.0), 4),
+            cosine=None if cand.cosine is None else round(cand.cosine, 4),
+            lexical=round(max(cand.channels.get("lex_en", 0.0),
+                              cand.channels.get("lex_vi", 0.0)), 4),
+            sector=sector,
+            feasibility=round(feas.score, 4),
+        ),
+        explanation=explanation,
+    )
+
+
+def _query_info(query: Query) -> QueryInfo:
+    return QueryInfo(
+        text=query.original,
+        language=query.language,
+        restored_text=query.text if query.restored else None,
+        translated_terms=list(dict.fromkeys(f"{t.vi} → {t.en[0]}" for t in query.translations)),
+    )

@@ -1,0 +1,79 @@
+"""Turns a text (a need, a dossier, a search box) into what each retrieval channel searches with.
+
+A Vietnamese text typed without accents gets its diacritics restored before it is embedded;
+Vietnamese phrases found in the lexicon become English terms for the English lexical channel;
+an English text gets Vietnamese terms from the same lexicon for the Vietnamese channel.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from matcher.search.lexical import english_tokens, vietnamese_tokens
+from matcher.text.lexicon import Lexicon, Translation
+from matcher.text.vietnamese import has_diacritics, is_syllable, looks_unaccented, tokenize
+
+_WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+
+
+@dataclass
+class Query:
+    """A text prepared for every channel."""
+
+    original: str
+    language: str
+    text: str  # what is embedded: the original, or with its diacritics restored
+    restored: bool
+    vi_tokens: list[str]
+    en_tokens: list[str]
+    translations: list[Translation] = field(default_factory=list)
+    en_text: str = ""  # an English rendering of a Vietnamese text, from the lexicon
+
+
+def has_words(text: str) -> bool:
+    """Whether the text holds a word at all (a letter or digit of any script); punctuation,
+    spaces, emoji and invisible characters like U+200B are not words."""
+    return _WORD.search(text) is not None
+
+
+def detect_language(text: str) -> str:
+    """`vi` for Vietnamese with or without accents, `en` otherwise (other scripts embed as-is)."""
+    return "vi" if has_diacritics(text) or looks_unaccented(text) else "en"
+
+
+def _foreign_words(text: str) -> list[str]:
+    """Words in Vietnamese text that are not Vietnamese syllables (PLC, lithium, biogas)."""
+    return [w for w in _WORD.findall(text)
+            if w.isascii() and w[0].isalpha() and not is_syllable(w.lower())]
+
+
+class QueryBuilder:
+    """Prepares queries with a lexicon and an optional diacritic restorer."""
+
+    def __init__(self, lexicon: Lexicon, restore: Callable[[str], str] | None = None) -> None:
+        self.lexicon = lexicon
+        self.restore = restore
+
+    def build(self, text: str, language: str | None = None) -> Query:
+        """Analyse `text`; `language` overrides detection (a dossier's declared language)."""
+        language = language or detect_language(text)
+        if language != "vi":
+            vi_terms = self.lexicon.vietnamese_terms(text)
+            return Query(text, language, text, False,
+                         vietnamese_tokens(" . ".join(vi_terms)), english_tokens(text))
+        restored = False
+        prepared = text
+        if self.restore is not None and not has_diacritics(text) and looks_unaccented(text):
+            prepared = self.restore(text)
+            restored = prepared != text
+        translations = self.lexicon.translate(prepared)
+        foreign = _foreign_words(text)
+        english = " . ".join(term for tr in translations for term in tr.en)
+        en_text = ", ".join(dict.fromkeys([tr.en[0] for tr in translations] + foreign))
+        return Query(text, "vi", prepared, restored, vietnamese_tokens(prepared),
+                     english_tokens(f"{english} {' '.join(foreign)}"), translations, en_text)
+
+
+def syllable_count(text: str) -> int:
+    """Number of syllable tokens, used to scale lexical evidence by query length."""
+    return len(tokenize(text))

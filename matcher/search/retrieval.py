@@ -1,0 +1,107 @@
+"""Hybrid retrieval: dense (FAISS) and lexical (BM25 per language) channels, fused, filtered."""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from matcher.search.fusion import normalize_max, normalize_minmax, top_k, weighted_sum
+from matcher.search.index import Collection, SearchIndex
+from matcher.search.query import Query
+
+# Channel weights tuned on the dev split over the whole dev corpus (benchmarks/tune_weights.py,
+# benchmarks/README.md): the lexicon's English terms (lex_en) carry most of the signal across
+# languages; e5 on their English rendering (dense_en) and on the Vietnamese text itself (dense)
+# add meaning on top, in the middle of a plateau of near-equal cells. lex_vi only scores
+# Vietnamese dossiers (none in the dev corpus): its weight is the one measured on the seed.
+DEFAULT_WEIGHTS = {"dense": 0.2, "dense_en": 0.3, "lex_en": 1.0, "lex_vi": 0.5}
+POOL = 200  # candidates each channel contributes before fusion
+
+
+@dataclass
+class Candidate:
+    """A retrieved record with its raw and normalised channel scores and fused score."""
+
+    id: int
+    score: float
+    cosine: float | None = None
+    channels: dict[str, float] = field(default_factory=dict)
+
+
+def confidence(candidates: list[Candidate]) -> float:
+    """How sure the best suggestion is: the highest raw cosine among the top three.
+
+    e5 cosines bunch together, so this is compared with a threshold calibrated on labelled needs
+    rather than read as a probability.
+    """
+    return max((c.cosine or 0.0 for c in candidates[:3]), default=0.0)
+
+
+@dataclass
+class ChannelScores:
+    """Raw scores of each channel for one query, before fusion (kept apart so fusion weights
+    can be tuned without recomputing them)."""
+
+    raw: dict[str, dict[int, float]]
+    cosines: dict[int, float]
+    vector: np.ndarray
+
+
+def channel_scores(index: SearchIndex, collection: Collection, query: Query,
+                   channels: Iterable[str], allowed_ids: set[int] | None = None,
+                   pool: int = POOL) -> ChannelScores:
+    """Raw scores of the named channels: `dense` (the query text embedded), `dense_en` (its
+    lexicon translation embedded), `lex_en` (BM25 over non-Vietnamese documents) and `lex_vi`
+    (BM25 over Vietnamese ones), each its `pool` best, limited to `allowed_ids` when given."""
+    channels = set(channels)
+
+    def dense(text: str) -> tuple[np.ndarray, dict[int, float]]:
+        vector = index.cache.embed(index.embedder, [text], is_query=True)[0]
+        return vector, {h.id: h.score for h in collection.vectors.search(vector, pool, allowed_ids)}
+
+    vector, cosines = dense(query.text)
+    raw: dict[str, dict[int, float]] = {"dense": dict(cosines)}
+    if "dense_en" in channels and query.en_text:
+        raw["dense_en"] = dense(query.en_text)[1]
+    lexical = collection.channels()
+    if "lex_vi" in channels:
+        raw["lex_vi"] = lexical["vi"].scores(query.vi_tokens, pool, allowed_ids)
+    if "lex_en" in channels:
+        raw["lex_en"] = lexical["en"].scores(query.en_tokens, pool, allowed_ids)
+    return ChannelScores(raw, cosines, vector)
+
+
+def fuse(collection: Collection, scores: ChannelScores, weights: dict[str, float], k: int,
+         pool: int = POOL) -> list[Candidate]:
+    """The k best records by the weighted sum of normalised channel scores (dense channels
+    min-max normalised, BM25 by its maximum), each with its raw cosine."""
+    normalised = {
+        name: normalize_minmax(channel) if name.startswith("dense")
+        else normalize_max(dict(top_k(channel, pool)))
+        for name, channel in scores.raw.items() if weights.get(name)
+    }
+    best = top_k(weighted_sum(normalised, weights), k)
+    cosines = dict(scores.cosines)
+    cosines.update(collection.vectors.scores_for(scores.vector,
+                                                 [i for i, _ in best if i not in cosines]))
+    return [
+        Candidate(i, s, cosines.get(i), {name: ch.get(i, 0.0) for name, ch in normalised.items()})
+        for i, s in best
+    ]
+
+
+def retrieve(index: SearchIndex, collection: Collection, query: Query, k: int,
+             allowed: Callable[[int], bool] | None = None,
+             weights: dict[str, float] | None = None) -> list[Candidate]:
+    """The k best records of `collection` for `query`, among those `allowed` accepts; a channel
+    with no weight is not computed."""
+    weights = weights or DEFAULT_WEIGHTS
+    allowed_ids = None
+    if allowed is not None:
+        allowed_ids = {i for i in collection.docs if allowed(i)}
+        if not allowed_ids:
+            return []
+    pool = max(POOL, k)
+    scores = channel_scores(index, collection, query, [c for c, w in weights.items() if w],
+                            allowed_ids, pool)
+    return fuse(collection, scores, weights, k, pool)

@@ -1,0 +1,1 @@
+"""Text: Vietnamese syllables, diacritics, the bilingual lexicon."""

@@ -1,0 +1,37 @@
+"""Score normalisation and fusion against hand-computed values."""
+
+import pytest
+
+from matcher.search.fusion import (
+    normalize_max,
+    normalize_minmax,
+    reciprocal_rank,
+    top_k,
+    weighted_sum,
+)
+
+
+def test_normalize_max_scales_best_to_one():
+    assert normalize_max({1: 2.0, 2: 1.0, 3: 0.0}) == {1: 1.0, 2: 0.5, 3: 0.0}
+    assert normalize_max({}) == {}
+
+
+def test_normalize_minmax_with_and_without_floor():
+    assert normalize_minmax({1: 0.9, 2: 0.8, 3: 0.7}) == pytest.approx({1: 1.0, 2: 0.5, 3: 0.0})
+    assert normalize_minmax({1: 0.9, 2: 0.5}, floor=0.7) == pytest.approx({1: 1.0, 2: 0.0})
+    assert normalize_minmax({1: 0.4}) == {1: 1.0}
+
+
+def test_reciprocal_rank_fusion_by_hand():
+    fused = reciprocal_rank({"a": {1: 3.0, 2: 2.0}, "b": {2: 9.0, 3: 1.0}}, k=60)
+    assert fused == pytest.approx({1: 1 / 61, 2: 1 / 62 + 1 / 61, 3: 1 / 62})
+
+
+def test_weighted_sum_ignores_unweighted_channels():
+    fused = weighted_sum({"dense": {1: 1.0, 2: 0.5}, "lex": {2: 1.0}, "x": {3: 1.0}},
+                         {"dense": 1.0, "lex": 0.5})
+    assert fused == {1: 1.0, 2: 1.0}
+
+
+def test_top_k_breaks_ties_by_id():
+    assert top_k({5: 1.0, 3: 1.0, 9: 2.0}, 2) == [(9, 2.0), (3, 1.0)]
