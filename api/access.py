@@ -16,10 +16,11 @@ class Rule:
     roles: frozenset[Role]
     public: bool = False  # also without a key, when the `public_search` setting is on
     owned: bool = False  # an enterprise key reaches only its own records here
+    open: bool = False  # always without a key (health checks: they show no record)
 
 
-def _rule(*roles: Role, public: bool = False, owned: bool = False) -> Rule:
-    return Rule(frozenset(roles), public, owned)
+def _rule(*roles: Role, public: bool = False, owned: bool = False, open: bool = False) -> Rule:
+    return Rule(frozenset(roles), public, owned, open)
 
 
 EVERYONE = _rule(*Role)
@@ -28,10 +29,14 @@ READERS = _rule(Role.admin, Role.intermediary, Role.organiser)
 EVENT_STAFF = _rule(Role.admin, Role.organiser)
 ADMIN = _rule(Role.admin)
 PUBLIC = _rule(*Role, public=True)
+OPEN = _rule(*Role, open=True)
 OWN = _rule(Role.admin, Role.intermediary, Role.enterprise, owned=True)  # enterprises: their own
 OWN_OR_READERS = _rule(*Role, owned=True)
 
 RULES: dict[str, Rule] = {
+    # health of the process: load balancers ask without a key
+    "read_liveness": OPEN,
+    "read_readiness": OPEN,
     # dossiers: everyone reads (contacts for brokers only); brokers write
     "read_dossiers": EVERYONE,
     "read_dossier": EVERYONE,

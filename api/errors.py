@@ -9,6 +9,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm.exc import StaleDataError
 
 from matcher.auth.policy import Hidden, Refused
+from matcher.services.errors import Conflict, Invalid
 
 
 def install(app: FastAPI) -> None:
@@ -22,6 +23,14 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Refused)
     async def refused(_: Request, exc: Refused) -> JSONResponse:
         return JSONResponse(status_code=403, content={"detail": str(exc)})
+
+    @app.exception_handler(Invalid)
+    async def invalid(_: Request, exc: Invalid) -> JSONResponse:
+        return JSONResponse(status_code=422, content={"detail": jsonable_encoder(exc.errors)})
+
+    @app.exception_handler(Conflict)
+    async def conflict(_: Request, exc: Conflict) -> JSONResponse:
+        return JSONResponse(status_code=409, content={"detail": str(exc)})
 
     @app.exception_handler(StaleDataError)
     async def deleted_meanwhile(_: Request, exc: StaleDataError) -> JSONResponse:

@@ -12,6 +12,7 @@ from api.routes import (
     dossiers,
     enterprises,
     events,
+    health,
     introductions,
     ledger,
     needs,
@@ -32,15 +33,16 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if runtime is None:
+        if runtime is None:  # a server: catch up in the background, serving meanwhile
             built = build_runtime(get_settings())
-            log.info("checking the index against the database")
-            built.sync(progress=_log_progress())
+            log.info("loading the index and catching up with the database")
+            built.start_following()
             app.state.runtime = built
-        else:
+            yield
+            built.stop_following()
+        else:  # a runtime made by the caller (tests, benchmarks): they sync it
             app.state.runtime = runtime
-        yield
-        app.state.runtime.index.save()
+            yield
 
     settings = runtime.settings if runtime is not None else get_settings()
     app = FastAPI(title="KetNoi", version="0.1.0", lifespan=lifespan,
@@ -49,7 +51,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
                               "technology dossiers, within priority sectors, with reasons.")
     app.state.write_limiter = WriteLimiter(settings.write_rate_limit)
     for module in (dossiers, enterprises, needs, sectors, search, introductions, ledger, progress,
-                   reports, events, audit):
+                   reports, events, audit, health):
         app.include_router(module.router)
     openapi.install(app)
     errors.install(app)
@@ -57,14 +59,3 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
 
     return app
 
-
-def _log_progress():
-    done = 0
-
-    def report(n: int) -> None:
-        nonlocal done
-        done += n
-        if n:
-            log.info("indexed %d records", done)
-
-    return report

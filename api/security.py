@@ -59,7 +59,7 @@ def authorize(request: Request, runtime: RuntimeDep, session: SessionDep,
                                 headers={"WWW-Authenticate": "X-API-Key"})
         principal = found
     if principal.role is None:
-        if not (rule.public and runtime.settings.public_search):
+        if not (rule.open or rule.public and runtime.settings.public_search):
             raise HTTPException(401, "an API key is required (header X-API-Key)",
                                 headers={"WWW-Authenticate": "X-API-Key"})
     elif principal.role not in rule.roles:

@@ -28,15 +28,17 @@ def create_admin_key(env: dict[str, str], org: str = "benchmark") -> str:
 
 
 @contextmanager
-def serving(env: dict[str, str], key: str, log_path: Path, timeout: float) -> Iterator[str]:
-    """`ketnoi serve` with `env` on a free loopback port; yields its URL once it answers an
-    authenticated request, and stops it afterwards."""
+def serving(env: dict[str, str], key: str, log_path: Path, timeout: float,
+            workers: int = 1) -> Iterator[str]:
+    """`ketnoi serve` with `env` (and `workers` processes) on a free loopback port; yields its
+    URL once it answers an authenticated request, and stops it afterwards."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     with log_path.open("w") as log:
         server = subprocess.Popen([*ketnoi_command(), "serve", "--host", "127.0.0.1", "--port",
-                                   str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
+                                   str(port), "--workers", str(workers)],
+                                  env=env, stdout=log, stderr=subprocess.STDOUT)
         url = f"http://127.0.0.1:{port}"
         try:
             began = time.perf_counter()

@@ -4,6 +4,7 @@ confidential needs, contacts and key hashes. Existing files and directories are 
 administrator set them."""
 
 import os
+import tempfile
 from pathlib import Path
 
 PRIVATE_DIR = 0o700
@@ -27,3 +28,18 @@ def private_file(path: Path) -> Path:
     except FileExistsError:
         pass
     return path
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Replace the file with `data` all at once (temporary file, fsync, rename): a reader
+    or a crash sees the old content or the new, never part of it."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -2,15 +2,13 @@
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import faiss
 import numpy as np
 
-from embeddings.files import private_dir
+from embeddings.files import atomic_write, private_dir
 
 
 @dataclass(frozen=True)
@@ -142,8 +140,8 @@ class VectorIndex:
             "sha256": hashlib.sha256(data).hexdigest(),
             "hashes": {str(k): v for k, v in self.hashes.items()},
         }
-        _atomic_write(path, data)
-        _atomic_write(path.with_suffix(".json"), json.dumps(meta).encode("utf-8"))
+        atomic_write(path, data)
+        atomic_write(path.with_suffix(".json"), json.dumps(meta).encode("utf-8"))
 
     @classmethod
     def load(cls, path: Path, embedder_name: str, dimension: int, exact_max: int = 200_000,
@@ -172,15 +170,3 @@ class VectorIndex:
                                      f"{len(index.hashes)} ids in its metadata")
         return index
 
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.crud import apply_changes, check_sectors, commit_or_409, page
+from api.crud import page
 from api.deps import RuntimeDep, SessionDep
 from api.security import PolicyDep
 from api.views import dossier_out, matches_for_dossier_out
@@ -17,6 +17,7 @@ from matcher.models import (
 )
 from matcher.models.enums import DossierStatus
 from matcher.search.matches import MatchList
+from matcher.services import dossiers
 
 router = APIRouter(prefix="/dossiers", tags=["dossiers"])
 
@@ -40,13 +41,8 @@ def read_dossier(session: SessionDep, policy: PolicyDep, dossier_id: int) -> Dos
 @router.post("", response_model=DossierPublic, status_code=201)
 def create_dossier(session: SessionDep, runtime: RuntimeDep, body: DossierCreate) -> Dossier:
     """Create a dossier; it is searchable when the response returns."""
-    check_sectors(session, body.sector_codes)
-    dossier = Dossier.model_validate(body)
-    session.add(dossier)
-    with runtime.lock:  # the index sees writes in the order the database commits them
-        commit_or_409(session, f"dossier ref '{body.ref}'")
-        session.refresh(dossier)
-        runtime.index_dossiers([dossier])
+    dossier = dossiers.create_dossier(session, body)
+    runtime.commit(session, f"dossier ref '{body.ref}'")
     return dossier
 
 
@@ -54,14 +50,9 @@ def create_dossier(session: SessionDep, runtime: RuntimeDep, body: DossierCreate
 def update_dossier(session: SessionDep, runtime: RuntimeDep, policy: PolicyDep, dossier_id: int,
                    body: DossierUpdate) -> Dossier:
     """Change the fields sent; the index follows before the response returns."""
-    dossier = policy.dossier(session, dossier_id)
-    changes = body.model_dump(exclude_unset=True)
-    check_sectors(session, changes.get("sector_codes"))
-    apply_changes(session, dossier, changes, DossierCreate)
-    with runtime.lock:  # the index sees writes in the order the database commits them
-        commit_or_409(session, f"dossier ref '{dossier.ref}'")
-        session.refresh(dossier)
-        runtime.index_dossiers([dossier])
+    dossier = dossiers.update_dossier(session, policy, dossier_id,
+                                      body.model_dump(exclude_unset=True))
+    runtime.commit(session, f"dossier ref '{dossier.ref}'")
     return dossier
 
 
@@ -70,11 +61,8 @@ def delete_dossier(session: SessionDep, runtime: RuntimeDep, policy: PolicyDep,
                    dossier_id: int) -> None:
     """Delete a dossier and remove it from the index; 409 while introductions, transfers or
     event participants refer to it."""
-    dossier = policy.dossier(session, dossier_id)
-    session.delete(dossier)
-    with runtime.lock:
-        commit_or_409(session, f"dossier {dossier_id}")
-        runtime.unindex(dossier_ids=[dossier_id])
+    dossiers.delete_dossier(session, policy, dossier_id)
+    runtime.commit(session, f"dossier {dossier_id}")
 
 
 @router.get("/{dossier_id}/matches", response_model=MatchList)
@@ -85,7 +73,7 @@ def read_dossier_matches(session: SessionDep, runtime: RuntimeDep, policy: Polic
     caller may see, anonymised for organisers."""
     dossier = policy.dossier(session, dossier_id)
     visible = policy.visible_need_ids(session)
-    with runtime.lock:  # organisers see every need anonymised: nothing of its enterprise
-        found = runtime.matches.for_dossier(session, dossier, limit, visible,
-                                            discreet=not policy.sees_identities())
+    # organisers see every need anonymised: nothing of its enterprise
+    found = runtime.matches.for_dossier(session, dossier, limit, visible,
+                                        discreet=not policy.sees_identities())
     return matches_for_dossier_out(session, policy, found)

@@ -4,9 +4,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.crud import apply_changes, check_sectors, commit_or_409, page
-from api.deps import SessionDep
-from api.filters import JurisdictionFilter, check_jurisdiction
+from api.crud import page
+from api.deps import RuntimeDep, SessionDep
+from api.filters import JurisdictionFilter
 from api.security import PolicyDep
 from matcher.models import (
     Enterprise,
@@ -15,6 +15,7 @@ from matcher.models import (
     EnterprisesPublic,
     EnterpriseUpdate,
 )
+from matcher.services import enterprises
 
 router = APIRouter(prefix="/enterprises", tags=["enterprises"])
 
@@ -37,41 +38,28 @@ def read_enterprise(session: SessionDep, policy: PolicyDep, enterprise_id: int) 
 
 
 @router.post("", response_model=EnterprisePublic, status_code=201)
-def create_enterprise(session: SessionDep, policy: PolicyDep, body: EnterpriseCreate
-                      ) -> Enterprise:
+def create_enterprise(session: SessionDep, runtime: RuntimeDep, policy: PolicyDep,
+                      body: EnterpriseCreate) -> Enterprise:
     """Register an enterprise (tax code validated, unique), in the caller's jurisdiction."""
-    check_jurisdiction(session, body.jurisdiction)
-    policy.check_enterprise_write(None, body.model_dump())
-    if body.main_sector:
-        check_sectors(session, [body.main_sector], "main_sector")
-    enterprise = Enterprise.model_validate(body)
-    session.add(enterprise)
-    commit_or_409(session, f"enterprise tax code '{body.tax_code}'")
-    session.refresh(enterprise)
+    enterprise = enterprises.create_enterprise(session, policy, body)
+    runtime.commit(session, f"enterprise tax code '{body.tax_code}'")
     return enterprise
 
 
 @router.patch("/{enterprise_id}", response_model=EnterprisePublic)
-def update_enterprise(session: SessionDep, policy: PolicyDep, enterprise_id: int,
-                      body: EnterpriseUpdate) -> Enterprise:
+def update_enterprise(session: SessionDep, runtime: RuntimeDep, policy: PolicyDep,
+                      enterprise_id: int, body: EnterpriseUpdate) -> Enterprise:
     """Change the fields sent (an enterprise key: its own record only; moving an enterprise
     to another jurisdiction: admins only)."""
-    enterprise = policy.enterprise(session, enterprise_id)
-    changes = body.model_dump(exclude_unset=True)
-    check_jurisdiction(session, changes.get("jurisdiction"))
-    policy.check_enterprise_write(enterprise, changes)
-    if changes.get("main_sector"):
-        check_sectors(session, [changes["main_sector"]], "main_sector")
-    apply_changes(session, enterprise, changes, EnterpriseCreate)
-    commit_or_409(session, f"enterprise {enterprise_id}")
-    session.refresh(enterprise)
+    enterprise = enterprises.update_enterprise(session, policy, enterprise_id,
+                                               body.model_dump(exclude_unset=True))
+    runtime.commit(session, f"enterprise {enterprise_id}")
     return enterprise
 
 
 @router.delete("/{enterprise_id}", status_code=204)
-def delete_enterprise(session: SessionDep, policy: PolicyDep, enterprise_id: int) -> None:
+def delete_enterprise(session: SessionDep, runtime: RuntimeDep, policy: PolicyDep,
+                      enterprise_id: int) -> None:
     """Delete an enterprise that has no needs (409 otherwise)."""
-    enterprise = policy.enterprise(session, enterprise_id)
-    policy.check_enterprise_write(enterprise, {})
-    session.delete(enterprise)
-    commit_or_409(session, f"enterprise {enterprise_id} (delete its needs first)")
+    enterprises.delete_enterprise(session, policy, enterprise_id)
+    runtime.commit(session, f"enterprise {enterprise_id} (delete its needs first)")

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
 from api.crud import apply_changes, commit_or_409, get_or_404, page
-from api.deps import MatchesDep, RuntimeDep, SessionDep
+from api.deps import MatchesDep, SessionDep
 from api.downloads import attachment
 from api.filters import check_jurisdiction
 from api.security import PolicyDep
@@ -284,7 +284,7 @@ def read_meetings(session: SessionDep, event_id: int, skip: Annotated[int, Query
 
 
 @router.post("/{event_id}/pair", response_model=PairingReport)
-def pair_meetings(session: SessionDep, runtime: RuntimeDep, matches: MatchesDep,
+def pair_meetings(session: SessionDep, matches: MatchesDep,
                   policy: PolicyDep, event_id: int,
                   min_score: Annotated[float, Query(ge=0)] = 0.0,
                   limit: Annotated[int, Query(ge=1, le=200)] = 50,
@@ -293,8 +293,7 @@ def pair_meetings(session: SessionDep, runtime: RuntimeDep, matches: MatchesDep,
     (`greedy=true` runs the baseline instead); locked and accepted meetings are kept. Only
     needs the caller may see are matched."""
     event = _writable(session, policy, event_id)
-    with runtime.lock:
-        candidates = build_candidates(session, event_id, matches, limit, policy=policy)
+    candidates = build_candidates(session, event_id, matches, limit, policy=policy)
     return pair_event(session, event, candidates, min_score, greedy)
 
 

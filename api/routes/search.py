@@ -32,5 +32,4 @@ def search_dossiers(
                              sector_codes=tuple(dict.fromkeys(sector or ())),
                              origin_country=origin_country, transfer_mode=transfer_mode,
                              min_trl=min_trl)
-    with runtime.lock:
-        return runtime.matches.search(session, q, filters, limit)
+    return runtime.matches.search(session, q, filters, limit)

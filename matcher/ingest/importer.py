@@ -33,6 +33,8 @@ from matcher.models.fields import utcnow
 from matcher.models.sector_catalog import SectorCatalog
 
 KINDS = ("dossiers", "enterprises", "needs")
+MAX_ROWS = 50_000  # rows in one file: a larger one is refused whole (split it)
+BATCH = 1_000  # rows flushed to the database at a time
 _LIST_FIELDS = {"sector_codes", "keywords", "transfer_modes", "preferred_countries",
                 "preferred_modes"}
 @dataclass
@@ -90,15 +92,55 @@ def _errors(row_no: int, exc: ValidationError) -> list[RowError]:
 
 def import_records(session: Session, kind: str, rows: list[dict[str, Any]],
                    upsert: bool = False, keep_existing: bool = False) -> ImportReport:
-    """Validate all rows, then write them in the caller's transaction (the caller commits).
+    """Validate all rows, then write them in the caller's transaction (the caller commits),
+    flushed in batches of `BATCH` rows so memory stays bounded.
 
     A row whose key already exists is an error, unless `upsert` (the record is updated) or
     `keep_existing` (the record is left untouched and reported as kept) is given.
     """
+    report = ImportReport()
+    pending: list[tuple[list[int], Any]] = []
+    for n, (data, obj, current) in enumerate(_planned(session, kind, rows, upsert,
+                                                       keep_existing), start=1):
+        if current is not None and keep_existing:
+            report.kept.append(current.id)
+            continue
+        if current is not None:
+            current.sqlmodel_update(data)
+            current.updated_at = utcnow()
+            session.add(current)
+            pending.append((report.updated, current))
+        else:
+            session.add(obj)
+            pending.append((report.created, obj))
+        if n % BATCH == 0:
+            session.flush()
+    session.flush()
+    for ids, obj in pending:
+        ids.append(obj.id)
+    return report
+
+
+def pending_records(session: Session, kind: str, rows: list[dict[str, Any]],
+                    upsert: bool = False, keep_existing: bool = False) -> list[SQLModel]:
+    """The records `import_records` would create or change, unsaved (no ids): what a caller
+    embeds before it writes, so the write transaction stays short. Raises `ImportFailed` as
+    `import_records` would."""
+    return [obj for _, obj, current in _planned(session, kind, rows, upsert, keep_existing)
+            if current is None or not keep_existing]
+
+
+def _planned(session: Session, kind: str, rows: list[dict[str, Any]], upsert: bool,
+             keep_existing: bool) -> list[tuple[dict[str, Any], Any, Any]]:
+    """Every row validated (or `ImportFailed` listing each bad row and field): the row's
+    fields, the table object they make, and the stored record with its key, if any."""
     if upsert and keep_existing:
         raise ValueError("give upsert or keep_existing, not both")
     if kind not in KINDS:
         raise ValueError(f"unknown kind '{kind}': use one of {', '.join(KINDS)}")
+    if len(rows) > MAX_ROWS:
+        raise ImportFailed([RowError(MAX_ROWS + 1, "-", f"a file holds at most {MAX_ROWS:,} "
+                                     f"rows; this one has {len(rows):,}: split it")])
     catalog = SectorCatalog.from_session(session)
     jurisdictions = {j.code for j in session.exec(select(Jurisdiction)).all()}
     schema, table, key = {
@@ -135,29 +177,14 @@ def import_records(session: Session, kind: str, rows: list[dict[str, Any]],
                       for k, obj in existing.items())
     if errors:
         raise ImportFailed(sorted(errors, key=lambda e: e.row))
-    created: list[Any] = []
-    updated: list[Any] = []
-    kept: list[Any] = []
+    planned = []
     for _, record in valid:
-        current = existing.get(_key(session, record, key))
-        if current is not None and keep_existing:
-            kept.append(current)
-            continue
         data = record.model_dump(exclude={"enterprise_tax_code"})
         if kind == "needs":
             data["enterprise_id"] = _enterprise_id(session, record)
-        if current is not None:
-            current.sqlmodel_update(data)
-            current.updated_at = utcnow()
-            session.add(current)
-            updated.append(current)
-        else:
-            obj = table.model_validate(data)
-            session.add(obj)
-            created.append(obj)
-    session.flush()
-    return ImportReport(created=[o.id for o in created], updated=[o.id for o in updated],
-                        kept=[o.id for o in kept])
+        planned.append((data, table.model_validate(data),
+                        existing.get(_key(session, record, key))))
+    return planned
 
 
 def _key(session: Session, record: Any, key: str) -> Any:

@@ -76,6 +76,15 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         5_000_000, description="Largest request body accepted, in bytes; 413 beyond."
     )
+    index_poll_seconds: float = Field(
+        0.25, gt=0, le=60,
+        description="How often a server looks for changes other processes wrote (SQLite), or "
+        "at most waits for a PostgreSQL NOTIFY; a change is searchable everywhere within it.",
+    )
+    index_snapshot_seconds: float = Field(
+        60.0, gt=0,
+        description="Least time between two snapshots of the index (written when it changed).",
+    )
     host: str = Field("127.0.0.1", description="Address `ketnoi serve` binds to.")
     port: int = Field(8000, description="Port `ketnoi serve` listens on.")
 

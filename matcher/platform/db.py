@@ -17,6 +17,7 @@ import matcher.auth.audit  # noqa: F401
 import matcher.events.models  # noqa: F401
 import matcher.ledger.models  # noqa: F401
 import matcher.models  # noqa: F401
+import matcher.platform.outbox  # noqa: F401
 from embeddings.files import private_file
 from matcher.models.fields import MAX_INT  # noqa: F401  (re-exported)
 

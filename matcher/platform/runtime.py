@@ -11,14 +11,16 @@ from sqlalchemy.engine import Engine
 from embeddings.base import Embedder
 from embeddings.cache import EmbeddingCache
 from embeddings.factory import make_embedder
-from matcher.models import Dossier, Need
 from matcher.platform.config import Settings
 from matcher.platform.db import Session, create_tables, make_engine
+from matcher.platform.follower import IndexFollower
+from matcher.platform.outbox import latest
 from matcher.rules.feasibility import ExchangeRates
 from matcher.search.documents import Document
 from matcher.search.index import Progress, SearchIndex
 from matcher.search.matches import MatchService
 from matcher.search.query import QueryBuilder
+from matcher.services.commit import commit
 from matcher.text.lexicon import Lexicon
 from matcher.text.vietnamese import has_diacritics, looks_unaccented
 
@@ -47,38 +49,86 @@ def embedding_text(restore: Callable[[str], str] | None) -> Callable[[Document],
 
 @dataclass
 class Runtime:
-    """Everything a request or a CLI command needs, built once per process."""
+    """Everything a request or a CLI command needs, built once per process: the database,
+    the search index and the follower that keeps it in step with the outbox."""
 
     settings: Settings
     engine: Engine
     index: SearchIndex
     matches: MatchService
-    lock: threading.RLock = field(default_factory=threading.RLock)
+    follower: IndexFollower
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
 
     def session(self) -> Session:
         return Session(self.engine)
 
-    def index_dossiers(self, dossiers: list[Dossier], progress: Progress | None = None) -> None:
-        """Reflect created or changed dossiers in the index (serialised with other writes)."""
-        with self.lock:
-            self.index.upsert_dossiers(dossiers, progress)
+    def commit(self, session: Session, what: str) -> None:
+        """End a unit of work: commit (a collision is a `Conflict` about `what`), then apply
+        the changes to this process's index, so they are searchable when the caller answers.
+        Other processes pick them up from the outbox."""
+        commit(session, what)
+        self.follower.apply_own(session)
 
-    def index_needs(self, needs: list[Need], progress: Progress | None = None) -> None:
-        with self.lock:
-            self.index.upsert_needs(needs, progress)
+    def load(self, progress: Progress | None = None) -> bool:
+        """Load the last snapshot and replay the outbox from its position; False when there
+        is no usable snapshot (the index is then empty)."""
+        with self.session() as session:
+            position = self.index.saved_cursor() if self.index.load(session) else None
+        if position is None:
+            return False
+        self.follower.resume(position)
+        self.follower.catch_up(progress)
+        return True
 
-    def unindex(self, dossier_ids: list[int] = (), need_ids: list[int] = ()) -> None:  # type: ignore[assignment]
-        with self.lock:
-            self.index.dossiers.delete(dossier_ids)
-            self.index.needs.delete(need_ids)
-
-    def sync(self, progress: Progress | None = None) -> None:
-        """Load the saved index, repair any drift from the database, and save it."""
-        with self.lock, self.session() as session:
-            if not self.index.load(session):
-                log.info("no usable saved index; building from the database")
+    def sync(self, progress: Progress | None = None, fresh: bool = False) -> None:
+        """Bring the index up to date at start: load the last snapshot and replay the outbox
+        (unless `fresh`: build anew), compare the rest with the database (repairing any
+        drift, e.g. records written before the outbox existed), and save a snapshot."""
+        self.index.reset()
+        loaded = not fresh and self.load(progress)
+        if not loaded:
+            log.info("no usable saved index; building from the database")
+        with self.session() as session:
+            top = latest(session)
             self.index.repair(session, progress)
-            self.index.save()
+        if not loaded:
+            self.follower.resume({"cursor": top})
+        self.follower.catch_up(progress)
+        self.follower.ready.set()
+        self.follower.snapshot()
+
+    def start_following(self) -> None:
+        """Sync, then follow the outbox in a background thread (serving from the snapshot
+        meanwhile: `follower.ready` says when the index is current)."""
+
+        def run() -> None:
+            self.sync(progress=_log_progress())
+            self.follower.follow(self._stop, self.settings.index_poll_seconds,
+                                 self.settings.index_snapshot_seconds)
+
+        self._thread = threading.Thread(target=run, name="index-follower", daemon=True)
+        self._thread.start()
+
+    def stop_following(self) -> None:
+        """Stop the background thread and save a snapshot."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+        if self.follower.ready.is_set():
+            self.follower.snapshot()
+
+
+def _log_progress() -> Progress:
+    done = 0
+
+    def report(n: int) -> None:
+        nonlocal done
+        done += n
+        if n:
+            log.info("indexed %d records", done)
+
+    return report
 
 
 def build_runtime(settings: Settings, engine: Engine | None = None,
@@ -95,4 +145,5 @@ def build_runtime(settings: Settings, engine: Engine | None = None,
     lexicon = Lexicon.load(settings.seed_dir / "lexicon")
     rates = ExchangeRates.load(settings.seed_dir / "exchange_rates.json")
     matches = MatchService(index, QueryBuilder(lexicon, restore), rates, settings.min_confidence)
-    return Runtime(settings, engine, index, matches)
+    index.on_embedded = matches.warm
+    return Runtime(settings, engine, index, matches, IndexFollower(engine, index))

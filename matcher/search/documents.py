@@ -44,10 +44,10 @@ def need_text(need: Need) -> str:
 
 
 def dossier_document(dossier: Dossier) -> Document:
-    """A dossier as indexed: title, summary, description, advantages and keywords."""
-    assert dossier.id is not None
+    """A dossier as indexed: title, summary, description, advantages and keywords (id 0 for
+    one not saved yet)."""
     return Document(
-        id=dossier.id,
+        id=dossier.id or 0,
         title=dossier.title,
         text=dossier_text(dossier),
         language=dossier.language,
@@ -60,10 +60,9 @@ def dossier_document(dossier: Dossier) -> Document:
 
 
 def need_document(need: Need) -> Document:
-    """A need as indexed: title, problem and desired result."""
-    assert need.id is not None
+    """A need as indexed: title, problem and desired result (id 0 for one not saved yet)."""
     return Document(
-        id=need.id,
+        id=need.id or 0,
         title=need.title or need.problem[:80],
         text=need_text(need),
         language=need.language,

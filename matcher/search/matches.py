@@ -5,17 +5,23 @@ with a score breakdown, an explanation, and an honest `no confident match` when 
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
 from matcher.models import Dossier, Enterprise, Need
 from matcher.models.sector_catalog import SectorCatalog
 from matcher.rules.feasibility import ExchangeRates, Feasibility, assess
-from matcher.search.documents import Document, dossier_text, need_text
+from matcher.search.documents import Document, dossier_document, dossier_text, need_text
 from matcher.search.explanations import explain
-from matcher.search.index import Collection, SearchIndex
+from matcher.search.index import SearchIndex
 from matcher.search.query import Query, QueryBuilder, has_words
-from matcher.search.retrieval import DEFAULT_WEIGHTS, Candidate, confidence, retrieve
+from matcher.search.retrieval import (
+    DEFAULT_WEIGHTS,
+    Candidate,
+    confidence,
+    retrieve,
+)
 
 SECTOR_BONUS = 0.1
 NO_WORDS = ("no words to search for: the text holds only punctuation, spaces or invisible "
@@ -70,7 +76,9 @@ class DossierFilters:
 
 
 class MatchService:
-    """Ties query preparation, retrieval, feasibility and explanations together."""
+    """Ties query preparation, retrieval, feasibility and explanations together: suggestions
+    for a free text, a stored need or a stored dossier. Safe to call from many threads at once:
+    the index is read under its shared lock, and a record deleted meanwhile is left out."""
 
     def __init__(self, index: SearchIndex, queries: QueryBuilder, rates: ExchangeRates,
                  min_confidence: float, weights: dict[str, float] | None = None) -> None:
@@ -86,6 +94,21 @@ class MatchService:
         query = self.queries.build(text)
         return self._dossiers_for(session, query, list(filters.sector_codes), filters, None,
                                   None, limit)
+
+    def warm(self, name: str, docs: list[Document]) -> None:
+        """Embed now (into the cache) the query vectors that matching these stored records
+        will need, so reading their matches later embeds nothing: a need's text and English
+        rendering as queries; a dossier searches with its stored vector, and a Vietnamese
+        one also with its English rendering."""
+        texts = []
+        for doc in docs:
+            query = self.queries.build(doc.text, doc.language)
+            if name == "needs":
+                texts.append(query.text)
+            if query.en_text:
+                texts.append(query.en_text)
+        if texts:
+            self.index.cache.embed(self.index.embedder, texts, is_query=True)
 
     def for_need(self, session: Session, need: Need, filters: DossierFilters,
                  limit: int = 10, discreet: bool = False) -> MatchList:
@@ -103,50 +126,59 @@ class MatchService:
         enterprises' own capacity."""
         query = self.queries.build(dossier_text(dossier), dossier.language)
         catalog = SectorCatalog.from_session(session)
-        collection = self.index.needs
+        # the dossier's stored vector (a cache hit), not its text embedded again as a query
+        cache, embedder = self.index.cache, self.index.embedder
+        stored = self.index.prepare(dossier_document(dossier))
+        vectors = {"dense": cache.embed(embedder, [stored])[0]}
+        if query.en_text:  # cached when the dossier was indexed (`warm`)
+            vectors["dense_en"] = cache.embed(embedder, [query.en_text], is_query=True)[0]
 
-        def allowed(i: int) -> bool:
-            return collection.docs[i].status == "open" and (visible is None or i in visible)
+        def allowed(i: int) -> bool:  # called under the index's read lock
+            return self.index.needs.docs[i].status == "open" and (visible is None or i in visible)
 
-        def feasibility(i: int) -> Feasibility:
+        def feasibility(i: int) -> Feasibility | None:
             need = session.get(Need, i)
-            assert need is not None
+            if need is None:  # deleted since it was retrieved
+                return None
             found = assess(dossier, session.get(Enterprise, need.enterprise_id), need, self.rates)
             return found.discreet() if discreet else found
 
-        return self._rank(session, query, collection, list(dossier.sector_codes), catalog,
-                          allowed, feasibility, "need", limit)
+        return self._rank(query, "needs", list(dossier.sector_codes), catalog, allowed,
+                          feasibility, "need", limit, vectors)
 
     def _dossiers_for(self, session: Session, query: Query, sectors: list[str],
                       filters: DossierFilters, enterprise: Enterprise | None, need: Need | None,
                       limit: int, discreet: bool = False) -> MatchList:
         catalog = SectorCatalog.from_session(session)
-        collection = self.index.dossiers
-        allowed = _dossier_filter(collection, catalog, filters)
+        allowed = _dossier_filter(self.index, catalog, filters)
 
-        def feasibility(i: int) -> Feasibility:
+        def feasibility(i: int) -> Feasibility | None:
             dossier = session.get(Dossier, i)
-            assert dossier is not None
+            if dossier is None:  # deleted since it was retrieved
+                return None
             found = assess(dossier, enterprise, need, self.rates)
             return found.discreet() if discreet else found
 
-        return self._rank(session, query, collection, sectors, catalog, allowed, feasibility,
-                          "dossier", limit)
+        return self._rank(query, "dossiers", sectors, catalog, allowed, feasibility, "dossier",
+                          limit)
 
-    def _rank(self, session: Session, query: Query, collection: Collection, sectors: list[str],
-              catalog: SectorCatalog, allowed, feasibility, kind: str, limit: int) -> MatchList:
+    def _rank(self, query: Query, collection: str, sectors: list[str], catalog: SectorCatalog,
+              allowed, feasibility, kind: str, limit: int,
+              vectors: dict[str, np.ndarray] | None = None) -> MatchList:
         if not has_words(query.original):
             # the embedding of "!!" still has nearest neighbours, and they can look confident
             return MatchList(query=_query_info(query), confident=False, confidence=0.0,
                              message=NO_WORDS, data=[], count=0)
         candidates = retrieve(self.index, collection, query, max(3 * limit, 30), allowed,
-                              self.weights)
+                              self.weights, vectors)
         total_weight = sum(self.weights.values())
         themes = catalog.themes(sectors)
         scored = []
         for cand in candidates:
-            doc = collection.docs[cand.id]
+            doc = cand.doc
             feas = feasibility(cand.id)
+            if doc is None or feas is None:
+                continue
             sector = 1.0 if themes & catalog.themes(list(doc.sector_codes)) else 0.0
             score = cand.score / total_weight * feas.score + SECTOR_BONUS * sector
             scored.append((score, cand, doc, feas, sector))
@@ -168,13 +200,13 @@ class MatchService:
         )
 
 
-def _dossier_filter(collection: Collection, catalog: SectorCatalog, filters: DossierFilters):
+def _dossier_filter(index: SearchIndex, catalog: SectorCatalog, filters: DossierFilters):
     wanted_themes = catalog.themes(list(filters.sector_codes))
     priority = catalog.priority_themes(filters.jurisdiction, date.today()) \
         if filters.jurisdiction else set()
 
-    def allowed(i: int) -> bool:
-        doc: Document = collection.docs[i]
+    def allowed(i: int) -> bool:  # called under the index's read lock
+        doc: Document = index.dossiers.docs[i]
         if filters.dossier_ids is not None and i not in filters.dossier_ids:
             return False
         if not filters.include_inactive and doc.status != "active":

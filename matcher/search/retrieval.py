@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from matcher.search.documents import Document
 from matcher.search.fusion import normalize_max, normalize_minmax, top_k, weighted_sum
 from matcher.search.index import Collection, SearchIndex
 from matcher.search.query import Query
@@ -26,6 +27,7 @@ class Candidate:
     score: float
     cosine: float | None = None
     channels: dict[str, float] = field(default_factory=dict)
+    doc: Document | None = None  # as indexed when it was retrieved
 
 
 def confidence(candidates: list[Candidate]) -> float:
@@ -47,34 +49,49 @@ class ChannelScores:
     vector: np.ndarray
 
 
+def query_vectors(index: SearchIndex, query: Query, channels: Iterable[str]
+                  ) -> dict[str, np.ndarray]:
+    """The vectors the dense channels search with, embedded in one batch (through the cache):
+    `dense` for the query text and, when asked for and there is one, `dense_en` for its English
+    rendering."""
+    texts = {"dense": query.text}
+    if "dense_en" in channels and query.en_text:
+        texts["dense_en"] = query.en_text
+    vectors = index.cache.embed(index.embedder, list(texts.values()), is_query=True)
+    return dict(zip(texts, vectors, strict=True))
+
+
 def channel_scores(index: SearchIndex, collection: Collection, query: Query,
                    channels: Iterable[str], allowed_ids: set[int] | None = None,
-                   pool: int = POOL) -> ChannelScores:
+                   pool: int = POOL, vectors: dict[str, np.ndarray] | None = None
+                   ) -> ChannelScores:
     """Raw scores of the named channels: `dense` (the query text embedded), `dense_en` (its
     lexicon translation embedded), `lex_en` (BM25 over non-Vietnamese documents) and `lex_vi`
-    (BM25 over Vietnamese ones), each its `pool` best, limited to `allowed_ids` when given."""
+    (BM25 over Vietnamese ones), each its `pool` best, limited to `allowed_ids` when given;
+    `vectors` as `query_vectors` gives them (embedded here when not given). The caller holds
+    the index's read lock, or nothing changes the index meanwhile."""
     channels = set(channels)
+    vectors = vectors if vectors is not None else query_vectors(index, query, channels)
 
-    def dense(text: str) -> tuple[np.ndarray, dict[int, float]]:
-        vector = index.cache.embed(index.embedder, [text], is_query=True)[0]
-        return vector, {h.id: h.score for h in collection.vectors.search(vector, pool, allowed_ids)}
+    def dense(vector: np.ndarray) -> dict[int, float]:
+        return {h.id: h.score for h in collection.vectors.search(vector, pool, allowed_ids)}
 
-    vector, cosines = dense(query.text)
+    cosines = dense(vectors["dense"])
     raw: dict[str, dict[int, float]] = {"dense": dict(cosines)}
-    if "dense_en" in channels and query.en_text:
-        raw["dense_en"] = dense(query.en_text)[1]
+    if "dense_en" in channels and "dense_en" in vectors:
+        raw["dense_en"] = dense(vectors["dense_en"])
     lexical = collection.channels()
     if "lex_vi" in channels:
         raw["lex_vi"] = lexical["vi"].scores(query.vi_tokens, pool, allowed_ids)
     if "lex_en" in channels:
         raw["lex_en"] = lexical["en"].scores(query.en_tokens, pool, allowed_ids)
-    return ChannelScores(raw, cosines, vector)
+    return ChannelScores(raw, cosines, vectors["dense"])
 
 
 def fuse(collection: Collection, scores: ChannelScores, weights: dict[str, float], k: int,
          pool: int = POOL) -> list[Candidate]:
     """The k best records by the weighted sum of normalised channel scores (dense channels
-    min-max normalised, BM25 by its maximum), each with its raw cosine."""
+    min-max normalised, BM25 by its maximum), each with its raw cosine and its document."""
     normalised = {
         name: normalize_minmax(channel) if name.startswith("dense")
         else normalize_max(dict(top_k(channel, pool)))
@@ -85,23 +102,31 @@ def fuse(collection: Collection, scores: ChannelScores, weights: dict[str, float
     cosines.update(collection.vectors.scores_for(scores.vector,
                                                  [i for i, _ in best if i not in cosines]))
     return [
-        Candidate(i, s, cosines.get(i), {name: ch.get(i, 0.0) for name, ch in normalised.items()})
+        Candidate(i, s, cosines.get(i), {name: ch.get(i, 0.0) for name, ch in normalised.items()},
+                  collection.docs.get(i))
         for i, s in best
     ]
 
 
-def retrieve(index: SearchIndex, collection: Collection, query: Query, k: int,
+def retrieve(index: SearchIndex, collection: Collection | str, query: Query, k: int,
              allowed: Callable[[int], bool] | None = None,
-             weights: dict[str, float] | None = None) -> list[Candidate]:
-    """The k best records of `collection` for `query`, among those `allowed` accepts; a channel
-    with no weight is not computed."""
+             weights: dict[str, float] | None = None,
+             vectors: dict[str, np.ndarray] | None = None) -> list[Candidate]:
+    """The k best records of a collection (or its name) for `query`, among those `allowed`
+    accepts; a channel with no weight is not computed. The query is embedded first (unless
+    `vectors` are given), outside the index's lock; the index is then read under its shared
+    lock, so searches run side by side and a change waits only for the reading itself."""
     weights = weights or DEFAULT_WEIGHTS
-    allowed_ids = None
-    if allowed is not None:
-        allowed_ids = {i for i in collection.docs if allowed(i)}
-        if not allowed_ids:
-            return []
+    channels = [c for c, w in weights.items() if w]
+    vectors = vectors if vectors is not None else query_vectors(index, query, channels)
     pool = max(POOL, k)
-    scores = channel_scores(index, collection, query, [c for c, w in weights.items() if w],
-                            allowed_ids, pool)
-    return fuse(collection, scores, weights, k, pool)
+    with index.reading():
+        if isinstance(collection, str):
+            collection = index.collection(collection)
+        allowed_ids = None
+        if allowed is not None:
+            allowed_ids = {i for i in collection.docs if allowed(i)}
+            if not allowed_ids:
+                return []
+        scores = channel_scores(index, collection, query, channels, allowed_ids, pool, vectors)
+        return fuse(collection, scores, weights, k, pool)

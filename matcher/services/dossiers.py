@@ -1,0 +1,32 @@
+"""Writing dossiers (hồ sơ công nghệ): create, change, delete; the index follows the outbox."""
+
+from typing import Any
+
+from sqlmodel import Session
+
+from matcher.auth.policy import Policy
+from matcher.models import Dossier, DossierCreate
+from matcher.services.checks import apply_changes, check_sectors
+
+
+def create_dossier(session: Session, body: DossierCreate) -> Dossier:
+    """A new dossier (its id is set when the caller commits)."""
+    check_sectors(session, body.sector_codes)
+    dossier = Dossier.model_validate(body)
+    session.add(dossier)
+    return dossier
+
+
+def update_dossier(session: Session, policy: Policy, dossier_id: int,
+                   changes: dict[str, Any]) -> Dossier:
+    """The dossier with `changes` applied (validated as a whole)."""
+    dossier = policy.dossier(session, dossier_id)
+    check_sectors(session, changes.get("sector_codes"))
+    apply_changes(session, dossier, changes, DossierCreate)
+    return dossier
+
+
+def delete_dossier(session: Session, policy: Policy, dossier_id: int) -> None:
+    """Delete the dossier (the commit fails while introductions, transfers or event
+    participants refer to it)."""
+    session.delete(policy.dossier(session, dossier_id))
