@@ -35,6 +35,12 @@ from matcher.models.sector_catalog import SectorCatalog
 KINDS = ("dossiers", "enterprises", "needs")
 MAX_ROWS = 50_000  # rows in one file: a larger one is refused whole (split it)
 BATCH = 1_000  # rows flushed to the database at a time
+# per kind: the schema a row is validated with, the table it is written to, and its key
+SCHEMAS: dict[str, tuple[type[SQLModel], type[SQLModel], str]] = {
+    "dossiers": (DossierCreate, Dossier, "ref"),
+    "enterprises": (EnterpriseCreate, Enterprise, "tax_code"),
+    "needs": (NeedCreate, Need, "ref"),
+}
 _LIST_FIELDS = {"sector_codes", "keywords", "transfer_modes", "preferred_countries",
                 "preferred_modes"}
 @dataclass
@@ -143,11 +149,7 @@ def _planned(session: Session, kind: str, rows: list[dict[str, Any]], upsert: bo
                                      f"rows; this one has {len(rows):,}: split it")])
     catalog = SectorCatalog.from_session(session)
     jurisdictions = {j.code for j in session.exec(select(Jurisdiction)).all()}
-    schema, table, key = {
-        "dossiers": (DossierCreate, Dossier, "ref"),
-        "enterprises": (EnterpriseCreate, Enterprise, "tax_code"),
-        "needs": (NeedCreate, Need, "ref"),
-    }[kind]
+    schema, table, key = SCHEMAS[kind]
     column_errors = _check_columns(kind, schema.model_fields, rows)
     if column_errors:
         raise ImportFailed(column_errors)
@@ -178,12 +180,12 @@ def _planned(session: Session, kind: str, rows: list[dict[str, Any]], upsert: bo
     if errors:
         raise ImportFailed(sorted(errors, key=lambda e: e.row))
     planned = []
-    for _, record in valid:
-        data = record.model_dump(exclude={"enterprise_tax_code"})
-        if kind == "needs":
-            data["enterprise_id"] = _enterprise_id(session, record)
+    for _, valid_record in valid:
+        data = valid_record.model_dump(exclude={"enterprise_tax_code"})
+        if isinstance(valid_record, NeedCreate):
+            data["enterprise_id"] = _enterprise_id(session, valid_record)
         planned.append((data, table.model_validate(data),
-                        existing.get(_key(session, record, key))))
+                        existing.get(_key(session, valid_record, key))))
     return planned
 
 

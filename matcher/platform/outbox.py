@@ -22,7 +22,7 @@ from matcher.models import Dossier, Need
 from matcher.models.fields import utcnow
 
 CHANNEL = "ketnoi_outbox"  # the PostgreSQL NOTIFY channel
-COLLECTIONS = {Dossier: "dossiers", Need: "needs"}
+COLLECTIONS: dict[type, str] = {Dossier: "dossiers", Need: "needs"}
 
 
 class OutboxEntry(SQLModel, table=True):
@@ -66,8 +66,8 @@ def _record_changes(session: OrmSession, _context: UOWTransaction) -> None:
         return
     connection = session.connection()
     rows = [{"collection": c, "record_id": i, "at": utcnow()} for c, i in changed]
-    ids = connection.execute(insert(OutboxEntry).returning(OutboxEntry.id),  # type: ignore[arg-type]
-                             rows).scalars().all()
+    table = OutboxEntry.__table__  # type: ignore[attr-defined]
+    ids = connection.execute(insert(table).returning(table.c.id), rows).scalars().all()
     session.info.setdefault("outbox", []).extend(
         Change(int(n), c, i) for n, (c, i) in zip(ids, changed, strict=True))
     if connection.dialect.name == "postgresql":

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from sqlalchemy.engine import Engine
+from sqlmodel import Session as SQLModelSession
 
 from embeddings.base import Embedder
 from embeddings.cache import EmbeddingCache
@@ -63,7 +64,7 @@ class Runtime:
     def session(self) -> Session:
         return Session(self.engine)
 
-    def commit(self, session: Session, what: str) -> None:
+    def commit(self, session: SQLModelSession, what: str) -> None:
         """End a unit of work: commit (a collision is a `Conflict` about `what`), then apply
         the changes to this process's index, so they are searchable when the caller answers.
         Other processes pick them up from the outbox."""

@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -28,7 +29,7 @@ from matcher.search.lexical import BM25Channel, english_tokens, vietnamese_token
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int], None]
-MODELS: dict[str, tuple[type, Callable]] = {"dossiers": (Dossier, dossier_document),
+MODELS: dict[str, tuple[Any, Callable[[Any], Document]]] = {"dossiers": (Dossier, dossier_document),
                                             "needs": (Need, need_document)}
 
 
