@@ -191,8 +191,10 @@ def serve(host: str | None = None, port: int | None = None,
 
     settings = get_settings()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    # a worker loads the embedding model before it answers: give it time before the
+    # supervisor takes it for dead and starts another
     uvicorn.run("api.main:create_app", factory=True, host=host or settings.host,
-                port=port or settings.port, workers=workers)
+                port=port or settings.port, workers=workers, timeout_worker_healthcheck=180)
 
 
 @app.command()

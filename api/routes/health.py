@@ -1,6 +1,8 @@
 """Health of a server process: alive, and ready (its search index caught up with the
 database), for load balancers and for `ketnoi serve --workers N` behind one."""
 
+import secrets
+
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
@@ -8,9 +10,11 @@ from pydantic import BaseModel, Field
 from api.deps import RuntimeDep
 
 router = APIRouter(prefix="/health", tags=["health"])
+INSTANCE = secrets.token_hex(4)  # tells the processes behind one address apart
 
 
 class Readiness(BaseModel):
+    instance: str = Field(description="A random name of the answering process, new at start.")
     ready: bool = Field(description="The index has caught up with the database since start.")
     outbox_position: int = Field(description="The last outbox row this process applied.")
     dossiers: int = Field(description="Dossiers in this process's index.")
@@ -30,6 +34,7 @@ def read_readiness(runtime: RuntimeDep) -> JSONResponse:
     start (searches are answered meanwhile, from the last snapshot)."""
     follower = runtime.follower
     size = runtime.index.size()
-    state = Readiness(ready=follower.ready.is_set(), outbox_position=follower.cursor, **size)
+    state = Readiness(instance=INSTANCE, ready=follower.ready.is_set(),
+                      outbox_position=follower.cursor, **size)
     return JSONResponse(state.model_dump(), status_code=200 if state.ready else 503,
                         headers={} if state.ready else {"Retry-After": "5"})

@@ -80,9 +80,10 @@ class IndexFollower:
             while True:
                 with Session(self.engine) as session:
                     changes = changes_after(session, self.cursor, list(self.gaps), batch)
-                    if not changes:
-                        return changed
-                    changed += self._apply(session, changes, progress)
+                    states = self._states(session, changes)
+                if not changes:
+                    return changed
+                changed += self._apply(states, progress)
                 self._advance(changes)
                 if len(changes) < batch:
                     return changed
@@ -93,18 +94,23 @@ class IndexFollower:
         if not changes:
             return 0
         with Session(self.engine) as fresh:
-            return self._apply(fresh, changes)
+            states = self._states(fresh, changes)
+        return self._apply(states)
 
-    def _apply(self, session: Session, changes: list[Change],
-               progress: Progress | None = None) -> int:
+    def _states(self, session: Session, changes: list[Change]) -> dict[str, tuple[dict, dict]]:
+        """Per collection: the current state of each record the rows name, and the newest row
+        id naming it (its version). Read in one short transaction, before any embedding."""
         versions: dict[str, dict[int, int]] = defaultdict(dict)
         for change in changes:
             seen = versions[change.collection]
             seen[change.record_id] = max(change.id, seen.get(change.record_id, 0))
-        changed = 0
-        for name, records in versions.items():
-            states = self.index.load_states(session, name, records)
-            changed += self.index.apply(name, states, records, progress)
+        return {name: (self.index.load_states(session, name, records), records)
+                for name, records in versions.items()}
+
+    def _apply(self, states: dict[str, tuple[dict, dict]],
+               progress: Progress | None = None) -> int:
+        changed = sum(self.index.apply(name, found, versions, progress)
+                      for name, (found, versions) in states.items())
         self.applied += changed
         return changed
 

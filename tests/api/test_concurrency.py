@@ -28,7 +28,7 @@ from matcher.platform.config import Settings
 from matcher.platform.db import make_engine
 from matcher.platform.runtime import Runtime
 from tests.conftest import SEED, runtime_with_sectors
-from tests.factories import enterprise_payload, need_payload
+from tests.factories import dossier_payload, enterprise_payload, need_payload
 
 CLIENTS = 20
 WRITES = 200
@@ -221,3 +221,37 @@ def test_concurrent_writes_lose_nothing(server_url: str, file_runtime: Runtime):
     assert {name: str(d) for name, d in drifts.items()} == {
         "dossiers": "0 missing, 0 stale, 0 extra", "needs": "0 missing, 0 stale, 0 extra"}
     assert len(file_runtime.index.needs.docs) == PLAN["create_need"] * CLIENTS
+
+
+def test_needs_deleted_while_their_dossier_matches_are_read_never_fail(server_url: str,
+                                                                        file_runtime: Runtime):
+    """Reads of a match list race deletes of the needs in it: each read answers 200 with the
+    needs that were still there, each delete 204 (before, a need deleted between retrieval and
+    ranking made the read a 500)."""
+    with file_runtime.session() as session:
+        secret = create_key(session, "admin", "race test")[1]
+    client = httpx.Client(base_url=server_url, headers={"X-API-Key": secret}, timeout=120)
+    dossier = client.post("/dossiers", json=dossier_payload()).json()["id"]
+    enterprise = client.post("/enterprises", json=enterprise_payload()).json()["id"]
+    needs = [client.post("/needs", json=need_payload(enterprise, problem=PROBLEMS[i % 8]))
+             .json()["id"] for i in range(40)]
+    statuses: list[int] = []
+    done = threading.Event()
+
+    def read() -> None:
+        with httpx.Client(base_url=server_url, headers={"X-API-Key": secret},
+                          timeout=120) as reader:
+            while not done.is_set():
+                statuses.append(reader.get(f"/dossiers/{dossier}/matches",
+                                           params={"limit": 50}).status_code)
+
+    readers = [threading.Thread(target=read) for _ in range(4)]
+    for thread in readers:
+        thread.start()
+    deletes = [client.delete(f"/needs/{need}").status_code for need in needs]
+    done.set()
+    for thread in readers:
+        thread.join()
+    assert deletes == [204] * len(needs)
+    assert statuses and set(statuses) == {200}, Counter(statuses)
+    assert file_runtime.index.needs.docs == {}
