@@ -66,11 +66,6 @@ class IndexFollower:
         self.cursor = int(position.get("cursor", 0))
         self.gaps = {int(i): now for i in position.get("gaps", [])}
 
-    def start_at_latest(self, session: Session) -> None:
-        """Start after the newest outbox row (the index was just compared with the database
-        as a whole)."""
-        self.cursor, self.gaps = latest(session), {}
-
     # -- applying ------------------------------------------------------------------------------
 
     def catch_up(self, progress: Progress | None = None, batch: int = 10_000) -> int:

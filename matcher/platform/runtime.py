@@ -26,6 +26,8 @@ from matcher.text.lexicon import Lexicon
 from matcher.text.vietnamese import has_diacritics, looks_unaccented
 
 log = logging.getLogger(__name__)
+IN_FLIGHT = 1_000  # outbox rows re-read after a full comparison: the cost of reading them is
+# small, and their gaps are then awaited like any other
 
 
 @cache
@@ -86,15 +88,16 @@ class Runtime:
         """Bring the index up to date at start: load the last snapshot and replay the outbox
         (unless `fresh`: build anew), compare the rest with the database (repairing any
         drift, e.g. records written before the outbox existed), and save a snapshot."""
-        self.index.reset()
+        if fresh:
+            self.index.reset()
         loaded = not fresh and self.load(progress)
         if not loaded:
             log.info("no usable saved index; building from the database")
         with self.session() as session:
             top = latest(session)
             self.index.repair(session, progress)
-        if not loaded:
-            self.follower.resume({"cursor": top})
+        if not loaded:  # rows just below `top` may belong to transactions still open
+            self.follower.resume({"cursor": max(0, top - IN_FLIGHT)})
         self.follower.catch_up(progress)
         self.follower.ready.set()
         self.follower.snapshot()

@@ -154,35 +154,37 @@ class SearchIndex:
         as new as), a state older than the one already applied is skipped, so two threads
         applying the same record in either order leave the newer. Returns how many records
         changed."""
-        collection = self.collection(name)
         versions = versions or {}
+        while True:
+            collection = self.collection(name)
 
-        def newer(i: int) -> bool:
-            return versions.get(i, 0) == 0 or versions[i] > collection.versions.get(i, 0)
+            def newer(i: int, collection: Collection = collection) -> bool:
+                return not versions.get(i) or versions[i] > collection.versions.get(i, 0)
 
-        fresh = [d for i, d in states.items() if d is not None and newer(i)
-                 and collection.vectors.hashes.get(i) != content_hash(d.text)]
-        vectors = self._embed(fresh, progress)
-        if fresh and self.on_embedded is not None:
-            self.on_embedded(name, fresh)
-        with self.lock.writing():
-            wanted = {i for i in states if newer(i)}
-            gone = [i for i in wanted if states[i] is None and i in collection.docs]
-            embedded = [j for j, d in enumerate(fresh) if d.id in wanted]
-            relabelled = [d for i, d in states.items() if i in wanted and d is not None
-                          and collection.docs.get(i) != d
-                          and collection.vectors.hashes.get(i) == content_hash(d.text)]
-            collection.delete(gone)
-            if embedded:
-                collection.upsert([fresh[j] for j in embedded], vectors[embedded],
-                                  [content_hash(fresh[j].text) for j in embedded])
-            collection.update_metadata(relabelled)
-            for i in wanted:
-                if versions.get(i):
-                    collection.versions[i] = versions[i]
-            if len(collection.vectors) > self._exact_max and collection.vectors.kind == "flat":
-                collection.vectors.rebuild()
-        return len(gone) + len(embedded) + len(relabelled)
+            fresh = [d for i, d in states.items() if d is not None and newer(i)
+                     and collection.vectors.hashes.get(i) != content_hash(d.text)]
+            vectors = self._embed(fresh, progress)
+            if fresh and self.on_embedded is not None:
+                self.on_embedded(name, fresh)
+            with self.lock.writing():
+                if self.collection(name) is not collection:
+                    continue  # a snapshot was loaded meanwhile: decide again against it
+                wanted = {i for i in states if newer(i)}
+                gone = [i for i in wanted if states[i] is None and i in collection.docs]
+                embedded = [j for j, d in enumerate(fresh) if d.id in wanted]
+                relabelled = [d for i, d in states.items() if i in wanted and d is not None
+                              and collection.docs.get(i) != d
+                              and collection.vectors.hashes.get(i) == content_hash(d.text)]
+                collection.delete(gone)
+                if embedded:
+                    collection.upsert([fresh[j] for j in embedded], vectors[embedded],
+                                      [content_hash(fresh[j].text) for j in embedded])
+                collection.update_metadata(relabelled)
+                collection.versions.update({i: versions[i] for i in wanted if versions.get(i)})
+                if len(collection.vectors) > self._exact_max \
+                        and collection.vectors.kind == "flat":
+                    collection.vectors.rebuild()
+                return len(gone) + len(embedded) + len(relabelled)
 
     def _embed(self, docs: list[Document], progress: Progress | None = None):
         texts = [self.prepare(d) for d in docs]
