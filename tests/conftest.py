@@ -34,10 +34,12 @@ def settings(tmp_path: Path) -> Settings:
 
 def runtime_with_sectors(settings: Settings, e5: E5Embedder, engine: Engine | None = None,
                          persist: bool = True) -> Runtime:
-    """A runtime (on `engine`, or the settings' database) with the sector taxonomies loaded."""
+    """A runtime (on `engine`, or the settings' database) with the sector taxonomies loaded,
+    synced as a server is at start (so `/health/ready` says it is current)."""
     built = build_runtime(settings, engine=engine, embedder=e5, persist=persist)
     with session_scope(built.engine) as session:
         load_sectors(session, SEED / "sectors.json")
+    built.sync()
     return built
 
 
