@@ -22,7 +22,7 @@ from matcher.ledger.models import (
     IntermediaryCreate,
     IntermediaryPublic,
     IntermediaryUpdate,
-    ParticipantBase,
+    TrainingParticipantBase,
     PeriodIn,
     Person,
     PersonCreate,
@@ -120,7 +120,7 @@ def _training_public(session: Session, training: Training) -> TrainingPublic:
     people = session.exec(select(TrainingParticipant).where(
         TrainingParticipant.training_id == training.id)).all()
     return TrainingPublic.model_validate(training, update={
-        "participants": [ParticipantBase.model_validate(p) for p in people]})
+        "participants": [TrainingParticipantBase.model_validate(p) for p in people]})
 
 
 @router.get("/trainings", response_model=TrainingsPublic)
