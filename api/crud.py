@@ -1,5 +1,6 @@
 """Helpers shared by the resource routers: fetch-or-404, paging, conflicts, reference checks."""
 
+from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
 from fastapi import HTTPException, Query
@@ -9,6 +10,7 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, select
 
+from api.invalid import invalid
 from matcher.models.fields import utcnow
 from matcher.models.sector_catalog import SectorCatalog
 from matcher.platform.db import MAX_INT
@@ -17,6 +19,8 @@ T = TypeVar("T", bound=SQLModel)
 STAMPS = {"id", "created_at", "updated_at"}  # fields a client never sets
 # An optional filter of a list by a record id (no id is beyond what a column holds).
 IdFilter = Annotated[int | None, Query(ge=1, le=MAX_INT)]
+Skip = Annotated[int, Query(ge=0)]  # records skipped before a page
+Limit = Annotated[int, Query(ge=1, le=100)]  # records on a page
 
 
 def get_or_404(session: Session, model: type[T], record_id: int) -> T:
@@ -40,15 +44,24 @@ def check_sectors(session: Session, codes: list[str] | None, field: str = "secto
     """422 naming the field when a sector code is unknown."""
     unknown = SectorCatalog.from_session(session).unknown(list(codes or []))
     if unknown:
-        raise HTTPException(422, [{"loc": ["body", field], "type": "value_error",
-                                   "msg": f"unknown sector code(s): {', '.join(unknown)}"}])
+        raise invalid(["body", field], f"unknown sector code(s): {', '.join(unknown)}")
 
 
 def commit_or_409(session: Session, what: str) -> None:
     """Commit, turning an integrity violation into a 409 that says what collided: a unique
     field taken, or (on delete) a record that others still refer to."""
+    _or_409(session.commit, session, what)
+
+
+def flush_or_409(session: Session, what: str) -> None:
+    """Flush (to learn the ids of new records) within the request's one transaction, with the
+    409 of `commit_or_409`; the transaction is rolled back on a conflict."""
+    _or_409(session.flush, session, what)
+
+
+def _or_409(write: Callable[[], None], session: Session, what: str) -> None:
     try:
-        session.commit()
+        write()
     except IntegrityError as exc:
         session.rollback()
         reason = ("other records still refer to it" if "foreign key" in str(exc.orig).lower()

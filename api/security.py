@@ -20,6 +20,7 @@ from sqlmodel import Session
 
 from api.access import RULES
 from api.deps import RuntimeDep, SessionDep
+from api.invalid import invalid
 from matcher.auth.keys import ANONYMOUS, Principal, authenticate
 from matcher.auth.policy import Hidden, Policy
 
@@ -92,8 +93,7 @@ def referenced(field: str, where: str = "body") -> Iterator[None]:
     try:
         yield
     except Hidden as exc:
-        raise HTTPException(422, [{"loc": [where, field], "type": "value_error",
-                                   "msg": str(exc)}]) from exc
+        raise invalid([where, field], str(exc)) from exc
 
 
 def related(policy: Policy, session: Session, model: Any, **values: int | None) -> list[Any]:

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from api import errors
-from api.routes import events
+from api.routes import agendas, events, meeting_requests, meetings, outcomes, participants, schedule
 from api.security import get_policy
 from matcher.auth.policy import SYSTEM
 from matcher.events.models import MeetingRequest
@@ -28,14 +28,15 @@ from tests.matcher.events.world import World, build_world, event_payload, memory
 
 @pytest.fixture
 def setup() -> Iterator[tuple[TestClient, World, Session]]:
-    """An app with only the events router, over a fresh database and a stand-in matcher."""
+    """An app with only the event routers, over a fresh database and a stand-in matcher."""
     engine = memory_engine()
     session = Session(engine)
     world = build_world(session, suppliers=3, enterprises=4, slots=4, tables=2)
     matches = FakeMatches({need.id: {d.id: 0.5 + 0.1 * i for i, d in enumerate(world.dossiers)}
                            for need in world.needs})
     app = FastAPI()
-    app.include_router(events.router)
+    for module in (events, participants, meeting_requests, meetings, schedule, agendas, outcomes):
+        app.include_router(module.router)
     app.dependency_overrides[get_policy] = lambda: SYSTEM  # as an admin (access: test_access*.py)
     errors.install(app)
     app.state.runtime = SimpleNamespace(session=lambda: Session(engine), matches=matches,
