@@ -13,7 +13,7 @@ from sqlmodel import Session
 from matcher.auth.policy import SYSTEM
 from matcher.events import agenda as agendas
 from matcher.events.candidates import build_candidates, scores_from_rows
-from matcher.events.importer import import_file
+from matcher.events.importer import TooManyRows, import_file
 from matcher.events.models import (
     Event,
     EventCreate,
@@ -66,7 +66,7 @@ def import_(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False,
                 target = _event(session, event)  # type: ignore[arg-type]
             report = import_file(session, target, file, policy=SYSTEM)
             event_id = target.id
-    except ImportFailed as exc:
+    except (ImportFailed, TooManyRows) as exc:
         _fail(str(exc))
     typer.echo(f"event {event_id}: {len(report.created)} participants created, "
                f"{len(report.updated)} updated")

@@ -14,7 +14,7 @@ from api.event_scope import writable_event
 from api.invalid import field_error, unprocessable
 from api.security import PolicyDep
 from api.views import participant_out
-from matcher.events.importer import import_participants
+from matcher.events.importer import TooManyRows, import_participants
 from matcher.events.models import (
     Event,
     Participant,
@@ -65,7 +65,7 @@ def read_participants(session: SessionDep, policy: PolicyDep, event_id: int,
 def import_participants_file(session: SessionDep, policy: PolicyDep, event_id: int,
                              file: UploadFile) -> ImportResult:
     """Import participants from .csv, .xlsx, .jsonl or .json: all rows or none (422 lists
-    every bad row and field)."""
+    every bad row and field; 413 beyond `MAX_IMPORT_ROWS` rows)."""
     event = writable_event(session, policy, event_id)
     suffix = Path(file.filename or "upload.csv").suffix
     with tempfile.TemporaryDirectory() as folder:
@@ -73,6 +73,8 @@ def import_participants_file(session: SessionDep, policy: PolicyDep, event_id: i
         path.write_bytes(file.file.read())
         try:
             report = import_participants(session, event, read_rows(path), policy=policy)
+        except TooManyRows as exc:
+            raise HTTPException(413, str(exc)) from exc
         except ImportFailed as exc:
             session.rollback()
             raise unprocessable(field_error(["body", "file", e.row, e.field], e.message,

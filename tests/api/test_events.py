@@ -15,6 +15,7 @@ from api import errors
 from api.routes import agendas, events, meeting_requests, meetings, outcomes, participants, schedule
 from api.security import get_policy
 from matcher.auth.policy import SYSTEM
+from matcher.events import importer
 from matcher.events.models import MeetingRequest
 from matcher.events.service import now
 from matcher.ingest.seed import load_sectors
@@ -133,6 +134,19 @@ def test_import_rejects_the_whole_file_naming_rows(setup) -> None:
         {"loc": ["body", "file", 2, "-"], "type": "value_error", "row": 2, "field": "-",
          "msg": "Value error, a supplier needs a dossier_id"}]
     assert client.get(f"/events/{event_id}/participants").json()["count"] == 7
+
+
+def test_import_beyond_the_row_cap_is_413_naming_it(setup, monkeypatch) -> None:
+    client, world, _ = setup
+    monkeypatch.setattr(importer, "MAX_IMPORT_ROWS", 2)
+    text = "ref,kind,name,dossier_id\n" + "".join(
+        f"A{i},supplier,Kim,{world.dossiers[0].id}\n" for i in range(3))
+    answer = client.post(f"/events/{world.event.id}/participants/import",
+                         files={"file": ("p.csv", text, "text/csv")})
+    assert answer.status_code == 413
+    assert answer.json() == {"detail": "the file has 3 rows; an import takes at most 2 "
+                                       "(MAX_IMPORT_ROWS): split it into several files"}
+    assert client.get(f"/events/{world.event.id}/participants").json()["count"] == 7
 
 
 def test_error_answers(setup) -> None:
