@@ -1,6 +1,5 @@
 """Pair and schedule a stored event: load it, run the pure solvers, write the meetings back."""
 
-from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
@@ -262,9 +261,3 @@ def check_event(session: Session, event: Event) -> list[str]:
     return unplaced + check_schedule(placed, slot_numbers(event), event.table_count,
                                      availability(event, people), locked, caps(event, people))
 
-
-def meeting_counts(session: Session, event_id: int) -> Counter:
-    """Scheduled (or held) meetings per participant id."""
-    rows = meetings(session, event_id, MeetingStatus.scheduled, *DONE)
-    return Counter(n for m in rows for n in (m.supplier_participant_id,
-                                            m.enterprise_participant_id))
