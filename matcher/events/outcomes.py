@@ -57,8 +57,8 @@ def on_meeting_held(session: Session, meeting: Meeting, *, policy: Policy) -> in
     enterprise = session.get(Participant, meeting.enterprise_participant_id)
     dossier = session.get(Dossier, supplier.dossier_id) if supplier and supplier.dossier_id \
         else None
-    if dossier is None or dossier.origin_country == "VN" or enterprise is None \
-            or enterprise.enterprise_id is None:
+    if dossier is None or dossier.id is None or dossier.origin_country == "VN" \
+            or enterprise is None or enterprise.enterprise_id is None:
         return None
     event = session.get(Event, meeting.event_id)
     on = slot_times(event, meeting.slot)[0].date() if event and meeting.slot else None
