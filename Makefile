@@ -28,6 +28,7 @@ run: init
 
 test: $(STAMP)
 	$(BIN)/ruff check matcher api embeddings tests benchmarks
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)

@@ -1,4 +1,7 @@
-"""`ketnoi event …`: import participants, pair, schedule, write agendas, record outcomes."""
+"""`ketnoi event …`: import participants, pair, schedule, write agendas, record outcomes.
+
+Each command is one unit of work: it runs in a committing session (`configured_session` or
+`session_scope`), and the library functions it calls never commit."""
 
 import json
 from pathlib import Path
@@ -10,7 +13,7 @@ from sqlmodel import Session
 from matcher.auth.policy import SYSTEM
 from matcher.events import agenda as agendas
 from matcher.events.candidates import build_candidates, scores_from_rows
-from matcher.events.importer import import_file
+from matcher.events.importer import TooManyRows, import_file
 from matcher.events.models import (
     Event,
     EventCreate,
@@ -22,7 +25,7 @@ from matcher.events.outcomes import OutcomeError, record_follow_up, record_outco
 from matcher.events.service import pair_event, participants, schedule_event
 from matcher.ingest.tabular import ImportFailed, read_rows
 from matcher.platform.config import get_settings
-from matcher.platform.db import configured_session
+from matcher.platform.db import configured_session, session_scope
 from matcher.platform.runtime import build_runtime
 
 app = typer.Typer(help="Techmart / Techdemo events: participants, B2B pairing, schedules, "
@@ -63,7 +66,7 @@ def import_(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False,
                 target = _event(session, event)  # type: ignore[arg-type]
             report = import_file(session, target, file, policy=SYSTEM)
             event_id = target.id
-    except ImportFailed as exc:
+    except (ImportFailed, TooManyRows) as exc:
         _fail(str(exc))
     typer.echo(f"event {event_id}: {len(report.created)} participants created, "
                f"{len(report.updated)} updated")
@@ -91,7 +94,7 @@ def pair(event_id: EventId,
     else:
         runtime = build_runtime(get_settings())
         runtime.sync()
-        with runtime.session() as session:
+        with session_scope(runtime.engine) as session:
             event = _event(session, event_id)
             candidates = build_candidates(session, event_id, runtime.matches, limit, policy=SYSTEM)
             report = pair_event(session, event, candidates, min_score, greedy)

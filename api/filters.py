@@ -3,20 +3,12 @@
 
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Query
+from fastapi import Depends, Query
 from pydantic import AfterValidator
-from sqlmodel import Session
 
 from api.deps import SessionDep
-from matcher.models import Jurisdiction
 from matcher.models.fields import check_country
-
-
-def check_jurisdiction(session: Session, code: str | None, where: str = "body") -> None:
-    """Raise 422 at `where`.jurisdiction when `code` is given and names no known jurisdiction."""
-    if code is not None and session.get(Jurisdiction, code) is None:
-        raise HTTPException(422, [{"loc": [where, "jurisdiction"], "type": "value_error",
-                                   "msg": f"unknown jurisdiction '{code}'"}])
+from matcher.services.checks import check_jurisdiction
 
 
 def jurisdiction_filter(session: SessionDep, jurisdiction: Annotated[

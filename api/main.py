@@ -8,18 +8,29 @@ from fastapi import Depends, FastAPI
 
 from api import errors, headers, openapi
 from api.routes import (
+    agendas,
     audit,
     dossiers,
     enterprises,
     events,
+    fdi_projects,
     health,
+    intermediaries,
     introductions,
-    ledger,
+    meeting_requests,
+    meetings,
     needs,
+    outcomes,
+    participants,
+    people,
+    plans,
     progress,
     reports,
+    schedule,
     search,
     sectors,
+    trainings,
+    transfers,
 )
 from api.security import WriteLimiter, authorize
 from matcher.platform.config import get_settings
@@ -50,8 +61,11 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
                   description="Technology-transfer matchmaking: Vietnamese needs ↔ foreign "
                               "technology dossiers, within priority sectors, with reasons.")
     app.state.write_limiter = WriteLimiter(settings.write_rate_limit)
-    for module in (dossiers, enterprises, needs, sectors, search, introductions, ledger, progress,
-                   reports, events, audit, health):
+    for module in (dossiers, enterprises, needs, sectors, search,
+                   introductions, intermediaries, people, transfers, trainings, fdi_projects,
+                   plans, progress, reports,
+                   events, participants, meeting_requests, meetings, schedule, agendas, outcomes,
+                   audit, health):
         app.include_router(module.router)
     openapi.install(app)
     errors.install(app)

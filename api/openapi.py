@@ -41,20 +41,21 @@ def install(app: FastAPI) -> None:
     """Make `app.openapi()` return the schema with every operation's error answers."""
 
     def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
-            schema = FastAPI.openapi(app)  # FastAPI's own, stored in app.openapi_schema
-            schema["components"]["schemas"]["Error"] = ERROR_SCHEMA
-            for context in iter_route_contexts(app.routes):
-                route = context.route
-                if not isinstance(route, APIRoute) or not route.include_in_schema:
-                    continue
-                for method in route.methods:
-                    operation = schema["paths"][context.path_format][method.lower()]
-                    for status, description in error_answers(route, method).items():
-                        operation["responses"].setdefault(str(status), {
-                            "description": description,
-                            "content": {"application/json": {
-                                "schema": {"$ref": "#/components/schemas/Error"}}}})
-        return app.openapi_schema
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = FastAPI.openapi(app)  # FastAPI's own, stored in app.openapi_schema
+        schema["components"]["schemas"]["Error"] = ERROR_SCHEMA
+        for context in iter_route_contexts(app.routes):
+            route = context.route
+            if not isinstance(route, APIRoute) or not route.include_in_schema:
+                continue
+            for method in route.methods or ():
+                operation = schema["paths"][context.path_format][method.lower()]
+                for status, description in error_answers(route, method).items():
+                    operation["responses"].setdefault(str(status), {
+                        "description": description,
+                        "content": {"application/json": {
+                            "schema": {"$ref": "#/components/schemas/Error"}}}})
+        return schema
 
     app.openapi = openapi  # type: ignore[method-assign]

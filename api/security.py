@@ -7,8 +7,6 @@ decides which records they may see or change.
 """
 
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, Security
@@ -21,7 +19,8 @@ from sqlmodel import Session
 from api.access import RULES
 from api.deps import RuntimeDep, SessionDep
 from matcher.auth.keys import ANONYMOUS, Principal, authenticate
-from matcher.auth.policy import Hidden, Policy
+from matcher.auth.policy import Policy
+from matcher.services.errors import referenced
 
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False,
@@ -84,16 +83,6 @@ def get_policy(who: PrincipalDep) -> Policy:
 
 PolicyDep = Annotated[Policy, Depends(get_policy)]
 
-
-@contextmanager
-def referenced(field: str, where: str = "body") -> Iterator[None]:
-    """A record named by `field` (of the body or the query) that the caller may not see
-    answers 422 at that field, word for word as a missing one does."""
-    try:
-        yield
-    except Hidden as exc:
-        raise HTTPException(422, [{"loc": [where, field], "type": "value_error",
-                                   "msg": str(exc)}]) from exc
 
 
 def related(policy: Policy, session: Session, model: Any, **values: int | None) -> list[Any]:

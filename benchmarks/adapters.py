@@ -31,8 +31,8 @@ from pathlib import Path
 
 from benchmarks.devset import SHARED
 from benchmarks.report import markdown_table, write_result
+from benchmarks.sector_classifier import SectorClassifier, default_classifier, evaluate, scores
 from matcher.search.documents import Document, join_fields
-from matcher.search.sector_classifier import SectorClassifier, default_classifier, evaluate, scores
 
 NASA_PATH = Path("data") / "nasa-t2" / "nasa_t2.jsonl"
 SBIR_PATH = Path("data") / "sbir" / "sbir_awards.parquet"

@@ -17,7 +17,10 @@ class SentenceTransformerEmbedder(Embedder):
                 "to use an `sbert:` embedder"
             ) from exc
         self._model = SentenceTransformer(model, device=device, local_files_only=True)
-        self.dimension = int(self._model.get_embedding_dimension())
+        dimension = self._model.get_embedding_dimension()
+        if dimension is None:
+            raise ValueError(f"sbert:{model} does not state its embedding dimension")
+        self.dimension = int(dimension)
         self.name = f"sbert:{model}"
         self._prefixed = "e5" in model.lower()
 

@@ -46,7 +46,7 @@ def test_access_doc_lists_every_rule_as_enforced():
         method = sorted(route.methods - {"HEAD"})[0]
         cells = ["own" if role is Role.enterprise and rule.owned else "yes"
                  if role in rule.roles else "—" for role in Role]
-        cells.append("if public_search" if rule.public else "—")
+        cells.append("always" if rule.open else "if public_search" if rule.public else "—")
         row = f"| `{method} {route.path}` | " + " | ".join(cells) + " |"
         assert row in doc, f"docs/ACCESS.md: {row}"
 

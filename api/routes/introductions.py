@@ -1,25 +1,16 @@
 """Introductions (giới thiệu): introduce a dossier, follow it down the pipeline to a contract."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, Query
 
 from api.crud import IdFilter, page
 from api.deps import SessionDep
+from api.ledger_errors import ledger_errors
 from api.security import PolicyDep, related
 from api.views import introduction_out, transfer_out
 from matcher.auth.policy import Policy
-from matcher.ledger import (
-    LedgerError,
-    TransitionError,
-    introduce,
-    introduce_from_match,
-    record_transfer,
-    set_status,
-)
 from matcher.ledger.models import (
     Introduction,
     IntroductionCreate,
@@ -30,21 +21,9 @@ from matcher.ledger.models import (
     TransferCreate,
     TransferPublic,
 )
+from matcher.ledger.service import introduce, introduce_from_match, record_transfer, set_status
 
 router = APIRouter(prefix="/introductions", tags=["introductions"])
-
-
-@contextmanager
-def ledger_errors() -> Iterator[None]:
-    """Illegal status changes answer 409, inconsistent references 422 (in the validation-error
-    shape the schema documents), both with the reason."""
-    try:
-        yield
-    except TransitionError as exc:
-        raise HTTPException(409, str(exc)) from exc
-    except LedgerError as exc:
-        raise HTTPException(422, [{"loc": ["body"], "type": "value_error", "msg": str(exc)}]
-                            ) from exc
 
 
 @router.get("", response_model=IntroductionsPublic)

@@ -34,6 +34,7 @@ from sqlmodel import Session, col, select
 from matcher.auth.anonymise import Scrubber
 from matcher.auth.keys import Principal
 from matcher.auth.models import Role
+from matcher.ledger.models import Intermediary, Introduction, Transfer
 from matcher.models import Dossier, Enterprise, Need
 from matcher.models.enums import Confidentiality
 from matcher.models.fields import MAX_INT
@@ -119,8 +120,6 @@ class Policy:
     def introduction_rows(self) -> ColumnElement[bool]:
         """The introductions the caller may read: those of its own enterprise, or (brokers,
         organisers) those without a need or whose need it sees."""
-        from matcher.ledger.models import Introduction  # (the ledger's services import this)
-
         if self.who.role is Role.admin:
             return true()
         if self.who.role is Role.enterprise:
@@ -132,8 +131,6 @@ class Policy:
 
     def transfer_rows(self) -> ColumnElement[bool]:
         """The transfers the caller may read: those of introductions it may read."""
-        from matcher.ledger.models import Introduction, Transfer
-
         if self.who.role is Role.enterprise:
             return col(Transfer.enterprise_id) == self.who.enterprise_id
         shown = select(Introduction.id).where(self.introduction_rows())
@@ -218,20 +215,16 @@ class Policy:
             raise Hidden("dossier", dossier_id)
         return dossier
 
-    def intermediary(self, session: Session, intermediary_id: int | None) -> Any:
+    def intermediary(self, session: Session, intermediary_id: int | None) -> Intermediary:
         """The intermediary organisation (every caller with a key reads them); `Hidden` when
         missing."""
-        from matcher.ledger.models import Intermediary
-
         found = _get(session, Intermediary, intermediary_id)
         if found is None or self.who.role is None:
             raise Hidden("intermediary", intermediary_id)
         return found
 
-    def introduction(self, session: Session, introduction_id: int | None) -> Any:
+    def introduction(self, session: Session, introduction_id: int | None) -> Introduction:
         """The introduction, if the caller may read it; else `Hidden`."""
-        from matcher.ledger.models import Introduction
-
         found = None
         if introduction_id is not None and 0 < introduction_id <= MAX_INT:
             found = session.exec(select(Introduction).where(

@@ -5,6 +5,10 @@ Columns: `ref`, `kind` (supplier / enterprise), `name`, `organisation`, `email`,
 comes from the need), `available_slots` (`1-4, 7`; empty = all), `max_meetings`.
 A row whose `ref` already exists in the event updates that participant. Dossiers and needs are
 resolved through the importer's access policy: a need it may not see reads as a missing one.
+
+An import holds the database for its whole transaction, so a file is refused beyond
+`MAX_IMPORT_ROWS` rows before anything is read from the database; the rows are validated
+first, then written `BATCH_ROWS` at a time.
 """
 
 from pathlib import Path
@@ -20,8 +24,20 @@ from matcher.ingest.tabular import ImportFailed, RowError, read_rows
 from matcher.models import Dossier, Need
 from matcher.models.limits import MAX_SLOTS
 
+# 150,000 rows (under the 5 MB body limit) held SQLite for two minutes; 20,000 take seconds,
+# and an event has a few hundred participants.
+MAX_IMPORT_ROWS = 20_000
+BATCH_ROWS = 1_000  # rows added before each flush, so the unit of work stays small
 FIELDS = ("ref", "kind", "name", "organisation", "email", "dossier_id", "need_id",
           "available_slots", "max_meetings")
+
+
+class TooManyRows(ValueError):
+    """A file of more rows than one import takes; nothing was read or written."""
+
+    def __init__(self, rows: int) -> None:
+        super().__init__(f"the file has {rows:,} rows; an import takes at most "
+                         f"{MAX_IMPORT_ROWS:,} (MAX_IMPORT_ROWS): split it into several files")
 
 
 def parse_slots(text: Any) -> list[int]:
@@ -95,8 +111,36 @@ def _check(session: Session, policy: Policy, row_no: int, record: ParticipantCre
 
 def import_participants(session: Session, event: Event, rows: list[dict[str, Any]],
                         *, policy: Policy) -> ImportReport:
-    """Validate every row, then write them all (the caller commits); raises ImportFailed
-    listing each bad row and field, having written nothing."""
+    """Validate every row, then write them all in batches (the caller commits); raises
+    TooManyRows beyond `MAX_IMPORT_ROWS`, or ImportFailed listing each bad row and field,
+    having written nothing."""
+    if len(rows) > MAX_IMPORT_ROWS:
+        raise TooManyRows(len(rows))
+    valid = _validate(session, event, rows, policy)
+    existing = {p.ref: p for p in session.exec(
+        select(Participant).where(Participant.event_id == event.id)).all()}
+    report = ImportReport()
+    for start in range(0, len(valid), BATCH_ROWS):
+        written: list[tuple[list[int], Participant]] = []
+        for record in valid[start:start + BATCH_ROWS]:
+            current = existing.get(record.ref)
+            data = _stored(session, record)
+            if current is not None:
+                current.sqlmodel_update(data)
+                written.append((report.updated, current))
+            else:
+                current = Participant.model_validate({**data, "event_id": event.id})
+                written.append((report.created, current))
+            session.add(current)
+        session.flush()
+        for bucket, participant in written:
+            bucket.append(participant.id)  # type: ignore[arg-type]
+    return report
+
+
+def _validate(session: Session, event: Event, rows: list[dict[str, Any]],
+              policy: Policy) -> list[ParticipantCreate]:
+    """Every row as a participant to register; ImportFailed naming each bad row and field."""
     errors: list[RowError] = []
     valid: list[ParticipantCreate] = []
     seen: dict[str, int] = {}
@@ -121,27 +165,16 @@ def import_participants(session: Session, event: Event, rows: list[dict[str, Any
         valid.append(record)
     if errors:
         raise ImportFailed(sorted(errors, key=lambda e: e.row))
-    existing = {p.ref: p for p in session.exec(
-        select(Participant).where(Participant.event_id == event.id)).all()}
-    report = ImportReport()
-    written: list[tuple[list, Participant]] = []
-    for record in valid:
-        data = record.model_dump()
-        if record.need_id is not None:
-            need = session.get(Need, record.need_id)
-            data["enterprise_id"] = need.enterprise_id if need else None
-        current = existing.get(record.ref)
-        if current is not None:
-            current.sqlmodel_update(data)
-            written.append((report.updated, current))
-        else:
-            current = Participant.model_validate({**data, "event_id": event.id})
-            written.append((report.created, current))
-        session.add(current)
-    session.flush()
-    for bucket, participant in written:
-        bucket.append(participant.id)
-    return report
+    return valid
+
+
+def _stored(session: Session, record: ParticipantCreate) -> dict[str, Any]:
+    """The participant's fields as stored: an enterprise's record comes from its need."""
+    data = record.model_dump()
+    if record.need_id is not None:
+        need = session.get(Need, record.need_id)
+        data["enterprise_id"] = need.enterprise_id if need else None
+    return data
 
 
 def import_file(session: Session, event: Event, path: Path,

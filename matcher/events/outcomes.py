@@ -1,15 +1,11 @@
 """Meeting outcomes: held or no-show, the rating right after, the six-month follow-up, and
-the hand-over of held meetings to the introductions ledger (giới thiệu) when it exists.
+the hand-over of held meetings to the introductions ledger (giới thiệu).
 
-The ledger (`matcher.ledger`, issue 3) is imported lazily so events work without it. For a
-held meeting whose supplier shows a foreign dossier (origin outside Vietnam), the hook calls
-`matcher.ledger.record_introduction(session, dossier_id=..., enterprise_id=..., need_id=...,
-channel="event", note=..., on=<meeting date>, policy=...)` and stores the introduction's id on
-the meeting;
-if the module or that function is missing the hook does nothing and says so in the log.
+A held meeting whose supplier shows a foreign dossier (origin outside Vietnam) is recorded as
+an introduction (channel `event`) of that dossier to the enterprise, and the introduction's id
+is stored on the meeting. Nothing here commits: the caller does.
 """
 
-import importlib
 import logging
 from collections import Counter
 from datetime import UTC, datetime
@@ -30,11 +26,10 @@ from matcher.events.models import (
     Participant,
 )
 from matcher.events.service import meetings
+from matcher.ledger.service import record_introduction
 from matcher.models import Dossier
 
 log = logging.getLogger(__name__)
-LEDGER_MODULE = "matcher.ledger"
-LEDGER_FUNCTION = "record_introduction"
 
 
 class OutcomeError(ValueError):
@@ -51,50 +46,35 @@ class OutcomeSummary(BaseModel):
     cooperation_rate: float
 
 
-def _ledger():
-    try:
-        return importlib.import_module(LEDGER_MODULE)
-    except ModuleNotFoundError as exc:
-        if exc.name != LEDGER_MODULE:
-            raise
-        return None
-
-
 def on_meeting_held(session: Session, meeting: Meeting, *, policy: Policy) -> int | None:
     """Record a held meeting as an introduction (channel `event`) of the supplier's dossier to the
-    enterprise; returns the introduction id, or None when no ledger is installed or `policy`
+    enterprise; returns the introduction id, or None when the dossier is domestic or `policy`
     may not write the ledger of the enterprise's jurisdiction (or see its need): the meeting
     stays held, and that province's brokers introduce it."""
     if meeting.introduction_id is not None:
         return meeting.introduction_id
-    ledger = _ledger()
-    record = getattr(ledger, LEDGER_FUNCTION, None) if ledger else None
-    if record is None:
-        log.info("no introductions ledger (%s.%s); meeting %s not carried over",
-                 LEDGER_MODULE, LEDGER_FUNCTION, meeting.id)
-        return None
     supplier = session.get(Participant, meeting.supplier_participant_id)
     enterprise = session.get(Participant, meeting.enterprise_participant_id)
     dossier = session.get(Dossier, supplier.dossier_id) if supplier and supplier.dossier_id \
         else None
-    if dossier is None or dossier.origin_country == "VN" or enterprise is None \
-            or enterprise.enterprise_id is None:
+    if dossier is None or dossier.id is None or dossier.origin_country == "VN" \
+            or enterprise is None or enterprise.enterprise_id is None:
         return None
     event = session.get(Event, meeting.event_id)
     on = slot_times(event, meeting.slot)[0].date() if event and meeting.slot else None
     try:
         if enterprise.need_id is not None:
             policy.need(session, enterprise.need_id)  # a need hidden from the caller: not carried
-        introduction = record(session, dossier_id=dossier.id,
-                              enterprise_id=enterprise.enterprise_id, need_id=enterprise.need_id,
-                              channel="event", on=on, policy=policy,
-                              note=f"B2B meeting {meeting.id} at event {meeting.event_id}")
+        introduction = record_introduction(
+            session, dossier_id=dossier.id, enterprise_id=enterprise.enterprise_id,
+            need_id=enterprise.need_id, channel="event", on=on, policy=policy,
+            note=f"B2B meeting {meeting.id} at event {meeting.event_id}")
     except (Refused, Hidden) as exc:
         log.info("meeting %s not carried to the ledger: %s", meeting.id, exc)
         return None
     except ValueError as exc:
         raise OutcomeError(f"the introductions ledger refused meeting {meeting.id}: {exc}") from exc
-    meeting.introduction_id = getattr(introduction, "id", introduction)
+    meeting.introduction_id = introduction.id
     return meeting.introduction_id
 
 

@@ -63,10 +63,6 @@ class Pairing:
         """Absolute distance to the upper bound (0 for the exact solver, up to rounding)."""
         return max(0.0, self.bound - self.total) if not math.isnan(self.bound) else math.nan
 
-    @property
-    def gap_ratio(self) -> float:
-        return self.gap / self.bound if self.bound else 0.0
-
 
 @dataclass
 class _Problem:

@@ -1,6 +1,5 @@
 """Pair and schedule a stored event: load it, run the pure solvers, write the meetings back."""
 
-from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
@@ -145,7 +144,7 @@ def pair_event(session: Session, event: Event, candidates: Iterable[Pair],
     """Replace the event's unlocked planned meetings with the best set under the caps; locked,
     held and accepted-request meetings are kept, cancelled pairs are never proposed again.
     With `fill`, a trial schedule finds seats the chosen set cannot use (availability) and the
-    best remaining candidates that fit there are added."""
+    best remaining candidates that fit there are added. The caller commits."""
     assert event.id is not None
     expire_requests(session, event.id)
     people = participants(session, event.id)
@@ -193,7 +192,7 @@ def pair_event(session: Session, event: Event, candidates: Iterable[Pair],
             "event_id": event.id, "supplier_participant_id": pair.supplier,
             "enterprise_participant_id": pair.enterprise, "score": pair.score,
             "source": source}))
-    session.commit()
+    session.flush()
     return PairingReport(meetings=len(chosen) + len(added), kept=len(result.required),
                          total_score=round(sum(p.score for p in chosen)
                                            + sum(p.score for p in added), 6),
@@ -217,7 +216,8 @@ def _fixed(rows: Iterable[Meeting]) -> dict[tuple[int, int], tuple[int, int | No
 
 def schedule_event(session: Session, event: Event) -> ScheduleReport:
     """Give every planned meeting a slot and table (locked ones stay put); mark the rest
-    dropped with the reason. Raises ValueError when locked meetings contradict each other."""
+    dropped with the reason. Raises ValueError when locked meetings contradict each other.
+    The caller commits."""
     assert event.id is not None
     people = participants(session, event.id)
     rows = meetings(session, event.id, *ACTIVE, *DONE)
@@ -242,7 +242,7 @@ def schedule_event(session: Session, event: Event) -> ScheduleReport:
         drops.append(DropPublic(meeting_id=meeting.id or 0, supplier_participant_id=drop.supplier,
                                 enterprise_participant_id=drop.enterprise, reason=drop.reason,
                                 message=drop.message))
-    session.commit()
+    session.flush()
     return ScheduleReport(placed=len(result.placed), dropped=drops, max_degree=result.max_degree,
                           slots=len(event.slot_starts), tables=event.table_count,
                           seconds=round(result.seconds, 4), violations=check_event(session, event))
@@ -261,9 +261,3 @@ def check_event(session: Session, event: Event) -> list[str]:
     return unplaced + check_schedule(placed, slot_numbers(event), event.table_count,
                                      availability(event, people), locked, caps(event, people))
 
-
-def meeting_counts(session: Session, event_id: int) -> Counter:
-    """Scheduled (or held) meetings per participant id."""
-    rows = meetings(session, event_id, MeetingStatus.scheduled, *DONE)
-    return Counter(n for m in rows for n in (m.supplier_participant_id,
-                                            m.enterprise_participant_id))

@@ -1,17 +1,12 @@
-"""The introductions ledger (giới thiệu), transfers, trainings and programme targets."""
+"""The introductions ledger (giới thiệu), transfers, trainings, FDI projects and programme
+targets: `models` (tables and API schemas), `pipeline` (status changes), `service` (writing
+the ledger), `counting`, `progress` and `report` (measuring it), `seed` (demo data).
 
-from matcher.ledger.pipeline import TransitionError
-from matcher.ledger.service import (
-    LedgerError,
-    introduce,
-    introduce_from_match,
-    record_introduction,
-    record_training,
-    record_transfer,
-    set_status,
-)
-
-__all__ = [
-    "LedgerError", "TransitionError", "introduce", "introduce_from_match",
-    "record_introduction", "record_training", "record_transfer", "set_status",
-]
+Who commits: the ledger's functions never call `session.commit()`. They add and flush (to
+learn ids) and return; the caller commits exactly once per unit of work: an API handler with
+`api.crud.commit_or_409` or `session.commit()`, a CLI command by running in
+`matcher.platform.db.session_scope` (or `configured_session`). A failure anywhere before that
+commit leaves nothing written. Import the modules themselves (`from matcher.ledger.service
+import introduce`): this package imports nothing, so `matcher.auth.policy` can import
+`matcher.ledger.models` without a cycle.
+"""

@@ -27,13 +27,13 @@ class IntermediaryKind(StrEnum):
     techmart_organiser = "techmart_organiser"
 
 
-class Channel(StrEnum):
+class IntroductionChannel(StrEnum):
     direct = "direct"
     event = "event"
     online = "online"
 
 
-class Status(StrEnum):
+class IntroductionStatus(StrEnum):
     """Pipeline status of an introduction; `transferred` means a contract was signed."""
 
     suggested = "suggested"
@@ -133,7 +133,7 @@ class IntroductionBase(SQLModel):
                                 le=MAX_INT)
     intermediary_id: int | None = Field(default=None, foreign_key="intermediary.id", index=True,
                                         ge=1, le=MAX_INT)
-    channel: Channel = Channel.direct
+    channel: IntroductionChannel = IntroductionChannel.direct
 
 
 class Introduction(IntroductionBase, table=True):
@@ -161,14 +161,14 @@ class IntroductionFromMatch(SQLModel):
     need_id: int = Field(ge=1, le=MAX_INT)
     dossier_id: int = Field(ge=1, le=MAX_INT)
     intermediary_id: int | None = Field(default=None, ge=1, le=MAX_INT)
-    channel: Channel = Channel.direct
+    channel: IntroductionChannel = IntroductionChannel.direct
     introduced_on: date | None = None
     actor: str = Field(default="api", max_length=200)
     note: str = Field(default="", max_length=2_000)
 
 
 class IntroductionEventBase(SQLModel):
-    status: Status
+    status: IntroductionStatus
     happened_on: date
     actor: str = Field(max_length=200, description="Who recorded or made the change.")
     note: str = Field(default="", max_length=2_000)
@@ -184,7 +184,7 @@ class IntroductionEvent(IntroductionEventBase, table=True):
 
 
 class StatusChange(SQLModel):
-    status: Status
+    status: IntroductionStatus
     happened_on: date | None = Field(default=None, description="Default today.")
     actor: str = Field(default="api", max_length=200)
     note: str = Field(default="", max_length=2_000)
@@ -202,7 +202,7 @@ class IntroductionPublic(IntroductionBase):
         description="Null for callers who are not shown whom the introduction concerns.")
     ref: str | None
     introduced_on: date | None
-    status: Status
+    status: IntroductionStatus
     events: list[IntroductionEventPublic] = []
 
 
@@ -255,13 +255,13 @@ class TransfersPublic(SQLModel):
 
 
 # --- Training (đào tạo) -------------------------------------------------------------------
-class ParticipantBase(SQLModel):
+class TrainingParticipantBase(SQLModel):
     name: str = Field(min_length=2, max_length=200)
     organisation: str = Field(default="", max_length=300)
     role: str = Field(default="", max_length=200)
 
 
-class TrainingParticipant(ParticipantBase, table=True):
+class TrainingParticipant(TrainingParticipantBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     training_id: int = Field(foreign_key="training.id", index=True)
 
@@ -283,12 +283,12 @@ class Training(TrainingBase, table=True):
 
 
 class TrainingCreate(TrainingBase):
-    participants: list[ParticipantBase] = Field(default=[], max_length=MAX_PARTICIPANTS)
+    participants: list[TrainingParticipantBase] = Field(default=[], max_length=MAX_PARTICIPANTS)
 
 
 class TrainingPublic(TrainingBase):
     id: int
-    participants: list[ParticipantBase] = []
+    participants: list[TrainingParticipantBase] = []
 
 
 class TrainingsPublic(SQLModel):

@@ -14,45 +14,47 @@ from matcher.ledger.models import (
     DeclineReason,
     Introduction,
     IntroductionEvent,
-    Status,
+    IntroductionStatus,
 )
 
-FORWARD = [Status.suggested, Status.introduced, Status.interested, Status.negotiating,
-           Status.transferred]
-FINAL = {Status.transferred, Status.declined}
+FORWARD = [IntroductionStatus.suggested, IntroductionStatus.introduced,
+           IntroductionStatus.interested, IntroductionStatus.negotiating,
+           IntroductionStatus.transferred]
+FINAL = {IntroductionStatus.transferred, IntroductionStatus.declined}
 
 
 class TransitionError(ValueError):
     """A status change the pipeline does not allow (the API answers 409)."""
 
 
-def current_status(events: Sequence[IntroductionEvent]) -> Status | None:
+def current_status(events: Sequence[IntroductionEvent]) -> IntroductionStatus | None:
     """The status of the last event appended, or None when there are none."""
-    return Status(events[-1].status) if events else None
+    return IntroductionStatus(events[-1].status) if events else None
 
 
-def _stage_before_stall(events: Sequence[IntroductionEvent]) -> Status:
+def _stage_before_stall(events: Sequence[IntroductionEvent]) -> IntroductionStatus:
     for event in reversed(events):
-        if event.status != Status.stalled:
-            return Status(event.status)
-    return Status.suggested
+        if event.status != IntroductionStatus.stalled:
+            return IntroductionStatus(event.status)
+    return IntroductionStatus.suggested
 
 
-def allowed(events: Sequence[IntroductionEvent]) -> set[Status]:
+def allowed(events: Sequence[IntroductionEvent]) -> set[IntroductionStatus]:
     """The statuses the next event may carry, given the events so far."""
     status = current_status(events)
     if status is None:
-        return {Status.suggested, Status.introduced}
+        return {IntroductionStatus.suggested, IntroductionStatus.introduced}
     if status in FINAL:
         return set()
-    if status == Status.stalled:
+    if status == IntroductionStatus.stalled:
         stage = _stage_before_stall(events)
         after = FORWARD[FORWARD.index(stage) + 1]
-        return {stage, after, Status.declined} - {Status.suggested}
-    return {FORWARD[FORWARD.index(status) + 1], Status.declined, Status.stalled}
+        return {stage, after, IntroductionStatus.declined} - {IntroductionStatus.suggested}
+    return {FORWARD[FORWARD.index(status) + 1], IntroductionStatus.declined,
+            IntroductionStatus.stalled}
 
 
-def check_transition(events: Sequence[IntroductionEvent], status: Status, on: date,
+def check_transition(events: Sequence[IntroductionEvent], status: IntroductionStatus, on: date,
                      decline_reason: DeclineReason | None = None) -> None:
     """Raise TransitionError with a clear message unless `status` may follow `events` on `on`."""
     current = current_status(events)
@@ -61,10 +63,10 @@ def check_transition(events: Sequence[IntroductionEvent], status: Status, on: da
         options = ", ".join(sorted(ok)) or "none (the introduction is closed)"
         raise TransitionError(f"cannot change status from {current or 'nothing'} to {status}; "
                               f"allowed: {options}")
-    if status == Status.declined and decline_reason is None:
+    if status == IntroductionStatus.declined and decline_reason is None:
         raise TransitionError("a decline needs a reason: "
                               + ", ".join(r.value for r in DeclineReason))
-    if status != Status.declined and decline_reason is not None:
+    if status != IntroductionStatus.declined and decline_reason is not None:
         raise TransitionError("only a decline takes a decline reason")
     if events and on < events[-1].happened_on:
         raise TransitionError(f"{on} is before the last status change "
@@ -79,8 +81,8 @@ def events_of(session: Session, introduction_id: int) -> list[IntroductionEvent]
     return list(session.exec(query).all())
 
 
-def change_status(session: Session, introduction: Introduction, status: Status, *, on: date,
-                  actor: str, note: str = "",
+def change_status(session: Session, introduction: Introduction, status: IntroductionStatus,
+                  *, on: date, actor: str, note: str = "",
                   decline_reason: DeclineReason | None = None) -> IntroductionEvent:
     """Append a status change after checking it; the caller commits."""
     assert introduction.id is not None, "flush the introduction first"
@@ -89,14 +91,14 @@ def change_status(session: Session, introduction: Introduction, status: Status, 
     event = IntroductionEvent(introduction_id=introduction.id, status=status, happened_on=on,
                               actor=actor, note=note, decline_reason=decline_reason)
     session.add(event)
-    if status == Status.introduced and introduction.introduced_on is None:
+    if status == IntroductionStatus.introduced and introduction.introduced_on is None:
         introduction.introduced_on = on
         session.add(introduction)
     session.flush()
     return event
 
 
-def status_of(session: Session, introduction: Introduction) -> Status:
+def status_of(session: Session, introduction: Introduction) -> IntroductionStatus:
     """The derived current status of a stored introduction."""
     assert introduction.id is not None
-    return current_status(events_of(session, introduction.id)) or Status.suggested
+    return current_status(events_of(session, introduction.id)) or IntroductionStatus.suggested

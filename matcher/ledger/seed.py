@@ -21,14 +21,14 @@ from matcher.ledger.models import (
     FdiProject,
     Intermediary,
     Introduction,
-    ParticipantBase,
+    IntroductionStatus,
     Person,
     Plan,
     PlanPeriod,
-    Status,
     Target,
     Training,
     TrainingCreate,
+    TrainingParticipantBase,
     TransferCreate,
 )
 from matcher.ledger.service import introduce, record_training, record_transfer, set_status
@@ -118,7 +118,7 @@ def seed_activities(session: Session, data: dict, intermediaries: dict[str, Inte
     """Trainings with generated participants, and FDI projects per year; skips existing refs."""
     rng = random.Random(RANDOM_SEED)
     known = _known_jurisdictions(session)
-    people: dict[str, list[ParticipantBase]] = {}
+    people: dict[str, list[TrainingParticipantBase]] = {}
     trainings = 0
     for item in data.get("trainings", []):
         j = item["jurisdiction"]
@@ -127,7 +127,7 @@ def seed_activities(session: Session, data: dict, intermediaries: dict[str, Inte
         orgs += ["Sở Khoa học và Công nghệ", "Phòng Kinh tế – Hạ tầng"]
         seen = people.setdefault(j, [])
         repeats = rng.sample(seen, min(item["repeat"], len(seen)))
-        fresh = [ParticipantBase(name=f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} "
+        fresh = [TrainingParticipantBase(name=f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} "
                                  f"{rng.choice(GIVEN)}", organisation=rng.choice(orgs))
                  for _ in range(item["participants"] - len(repeats))]
         seen += fresh
@@ -185,8 +185,8 @@ def _advance(session: Session, rng: random.Random, intro: Introduction, start: d
     """Walk an introduction some way down the pipeline, never past the end of the history."""
     on = start
     roll = rng.random()
-    steps = ([Status.interested, Status.negotiating] if roll < 0.35
-             else [Status.interested] if roll < 0.55 else [])
+    steps = ([IntroductionStatus.interested, IntroductionStatus.negotiating] if roll < 0.35
+             else [IntroductionStatus.interested] if roll < 0.55 else [])
     for status in steps:
         on += timedelta(days=rng.randint(14, 75))
         if on > HISTORY[1]:
@@ -210,10 +210,10 @@ def _advance(session: Session, rng: random.Random, intro: Introduction, start: d
             registration_date=min(registered, HISTORY[1]), actor=actor,
             note="contract signed"))
     elif end < 0.55:
-        set_status(session, intro, Status.declined, on=on, actor=actor,
+        set_status(session, intro, IntroductionStatus.declined, on=on, actor=actor,
                    decline_reason=rng.choice(list(DeclineReason)))
     elif end < 0.65:
-        set_status(session, intro, Status.stalled, on=on, actor=actor,
+        set_status(session, intro, IntroductionStatus.stalled, on=on, actor=actor,
                    note="no answer for three months")
 
 

@@ -11,11 +11,11 @@ from sqlmodel import Session
 
 from matcher.auth.policy import Hidden, Policy
 from matcher.ledger.models import (
-    Channel,
     DeclineReason,
     Intermediary,
     Introduction,
-    Status,
+    IntroductionChannel,
+    IntroductionStatus,
     Training,
     TrainingCreate,
     TrainingParticipant,
@@ -44,7 +44,7 @@ def _resolve(resolve, session: Session, record_id: int | None):
 
 def introduce(session: Session, *, dossier_id: int, enterprise_id: int,
               need_id: int | None = None, intermediary_id: int | None = None, on: date,
-              channel: str | Channel, actor: str, note: str = "",
+              channel: str | IntroductionChannel, actor: str, note: str = "",
               suggest_only: bool = False, ref: str | None = None,
               policy: Policy) -> Introduction:
     """Record that a dossier was introduced (or, with suggest_only, suggested) to an enterprise.
@@ -63,7 +63,7 @@ def introduce(session: Session, *, dossier_id: int, enterprise_id: int,
                               f"not {enterprise_id}")
     policy.check_jurisdiction_write(enterprise.jurisdiction, "the ledger")
     try:
-        channel = Channel(channel)
+        channel = IntroductionChannel(channel)
     except ValueError as exc:
         raise LedgerError(f"unknown channel '{channel}': use direct, event or online") from exc
     introduction = Introduction(dossier_id=dossier_id, enterprise_id=enterprise_id,
@@ -71,7 +71,7 @@ def introduce(session: Session, *, dossier_id: int, enterprise_id: int,
                                 channel=channel, ref=ref)
     session.add(introduction)
     session.flush()
-    first = Status.suggested if suggest_only else Status.introduced
+    first = IntroductionStatus.suggested if suggest_only else IntroductionStatus.introduced
     change_status(session, introduction, first, on=on, actor=actor, note=note)
     return introduction
 
@@ -88,7 +88,8 @@ def record_introduction(session: Session, *, dossier_id: int, enterprise_id: int
 
 
 def introduce_from_match(session: Session, *, need_id: int, dossier_id: int, on: date,
-                         actor: str, channel: str | Channel = Channel.direct,
+                         actor: str,
+                         channel: str | IntroductionChannel = IntroductionChannel.direct,
                          intermediary_id: int | None = None, note: str = "",
                          policy: Policy) -> Introduction:
     """Introduce a suggested dossier to the enterprise that submitted the need."""
@@ -99,10 +100,11 @@ def introduce_from_match(session: Session, *, need_id: int, dossier_id: int, on:
                      policy=policy)
 
 
-def set_status(session: Session, introduction: Introduction, status: Status, *, on: date,
-               actor: str, note: str = "", decline_reason: DeclineReason | None = None) -> None:
+def set_status(session: Session, introduction: Introduction, status: IntroductionStatus,
+               *, on: date, actor: str, note: str = "",
+               decline_reason: DeclineReason | None = None) -> None:
     """Change the status; a transfer must be recorded with `record_transfer` instead."""
-    if status == Status.transferred:
+    if status == IntroductionStatus.transferred:
         raise TransitionError("record the signed contract (POST …/transfer) to mark a transfer")
     change_status(session, introduction, status, on=on, actor=actor, note=note,
                   decline_reason=decline_reason)
@@ -111,13 +113,13 @@ def set_status(session: Session, introduction: Introduction, status: Status, *, 
 def record_transfer(session: Session, introduction: Introduction, body: TransferCreate
                     ) -> Transfer:
     """The signed contract of a negotiating introduction; moves it to `transferred`."""
-    if status_of(session, introduction) != Status.negotiating:
+    if status_of(session, introduction) != IntroductionStatus.negotiating:
         raise TransitionError(f"introduction {introduction.id} is "
                               f"{status_of(session, introduction)}, not negotiating; "
                               f"a contract follows negotiation")
     if body.registration_date and body.registration_date < body.contract_date:
         raise LedgerError("registration_date must not be before contract_date")
-    change_status(session, introduction, Status.transferred, on=body.contract_date,
+    change_status(session, introduction, IntroductionStatus.transferred, on=body.contract_date,
                   actor=body.actor, note=body.note)
     transfer = Transfer.model_validate(
         body.model_dump(exclude={"actor", "note"}),

@@ -18,13 +18,13 @@ def check_sectors(session: Session, codes: list[str] | None, field: str = "secto
     """`Invalid` at `field` when a sector code is unknown."""
     unknown = SectorCatalog.from_session(session).unknown(list(codes or []))
     if unknown:
-        raise Invalid.at(field, f"unknown sector code(s): {', '.join(unknown)}")
+        raise Invalid.at(["body", field], f"unknown sector code(s): {', '.join(unknown)}")
 
 
 def check_jurisdiction(session: Session, code: str | None, where: str = "body") -> None:
     """`Invalid` at `where`.jurisdiction when `code` is given and names no jurisdiction."""
     if code is not None and session.get(Jurisdiction, code) is None:
-        raise Invalid.at("jurisdiction", f"unknown jurisdiction '{code}'", where)
+        raise Invalid.at([where, "jurisdiction"], f"unknown jurisdiction '{code}'")
 
 
 def apply_changes(session: Session, record: SQLModel, changes: dict[str, Any],

@@ -1,4 +1,7 @@
-"""The end of a unit of work: commit once, turning a collision into `Conflict`."""
+"""The end of a unit of work: commit (or flush, to learn new ids) once, turning a collision
+into `Conflict` with nothing written."""
+
+from collections.abc import Callable
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
@@ -8,9 +11,19 @@ from matcher.services.errors import Conflict
 
 def commit(session: Session, what: str) -> None:
     """Commit; an integrity violation becomes a `Conflict` that says what collided (a unique
-    field taken or, on delete, a record that others still refer to), with nothing written."""
+    field taken or, on delete, a record that others still refer to), rolled back."""
+    _or_conflict(session.commit, session, what)
+
+
+def flush(session: Session, what: str) -> None:
+    """Flush within the caller's one transaction (to learn the ids of new records), with the
+    `Conflict` of `commit`; the transaction is rolled back on a conflict."""
+    _or_conflict(session.flush, session, what)
+
+
+def _or_conflict(write: Callable[[], None], session: Session, what: str) -> None:
     try:
-        session.commit()
+        write()
     except IntegrityError as exc:
         session.rollback()
         reason = ("other records still refer to it" if "foreign key" in str(exc.orig).lower()

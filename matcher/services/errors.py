@@ -1,7 +1,7 @@
 """What services raise for bad input: `Invalid` (answered 422, each error at its field) and
 `Conflict` (answered 409); the API maps them in `api.errors`, the CLI prints them."""
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -18,10 +18,15 @@ class Invalid(ValueError):
         self.errors = errors
 
     @classmethod
-    def at(cls, field: str, msg: str, where: str = "body",
-           kind: str = "value_error") -> "Invalid":
-        """One error at `field` of the body (or of the `query`)."""
-        return cls([{"loc": [where, field], "type": kind, "msg": msg}])
+    def at(cls, loc: Sequence[str | int], msg: str, *, kind: str = "value_error") -> "Invalid":
+        """One error at `loc` (`["body", field]`, `["query", field]`, `["body", "periods", 2]`)."""
+        return cls([field_error(loc, msg, kind=kind)])
+
+
+def field_error(loc: Sequence[str | int], msg: str, *, kind: str = "value_error",
+                **extra: Any) -> dict[str, Any]:
+    """One located error; `extra` keys (an import's `row` and `field`) go before `msg`."""
+    return {"loc": list(loc), "type": kind, **extra, "msg": msg}
 
 
 class Conflict(ValueError):
@@ -31,9 +36,9 @@ class Conflict(ValueError):
 
 @contextmanager
 def referenced(field: str, where: str = "body") -> Iterator[None]:
-    """A record named by `field` that the caller may not see is invalid input at that field,
-    word for word as a missing one."""
+    """A record named by `field` (of the body or the query) that the caller may not see is
+    invalid input at that field, word for word as a missing one."""
     try:
         yield
     except Hidden as exc:
-        raise Invalid.at(field, str(exc), where) from exc
+        raise Invalid.at([where, field], str(exc)) from exc

@@ -21,7 +21,8 @@ def enterprise_of(session: Session, policy: Policy, body: NeedCreate) -> Enterpr
             return policy.enterprise_by_tax_code(session, body.enterprise_tax_code)
     if policy.who.enterprise_id is not None:
         return policy.enterprise(session, policy.who.enterprise_id)
-    raise Invalid.at("enterprise_id", "give enterprise_id or enterprise_tax_code", kind="missing")
+    raise Invalid.at(["body", "enterprise_id"], "give enterprise_id or enterprise_tax_code",
+                     kind="missing")
 
 
 def create_need(session: Session, policy: Policy, body: NeedCreate) -> Need:

@@ -127,10 +127,6 @@ class Lexicon:
                 position += 1
         return found
 
-    def english_terms(self, text: str) -> list[str]:
-        """All English renderings of the phrases recognised in `text`."""
-        return [term for tr in self.translate(text) for term in tr.en]
-
     def vietnamese_terms(self, english_text: str) -> list[str]:
         """Vietnamese terms whose English rendering occurs in `english_text` (reverse lookup)."""
         lowered = f" {' '.join(english_text.lower().split())} "

@@ -12,7 +12,7 @@ from api.cli_events import app
 from matcher.events.models import Meeting
 from matcher.platform.config import get_settings
 from matcher.platform.db import create_tables, make_engine
-from tests.matcher.events.world import World, build_world, event_payload, register_ledger
+from tests.matcher.events.world import World, build_world, event_payload
 
 runner = CliRunner()
 
@@ -23,7 +23,6 @@ def world_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tupl
     monkeypatch.setenv("KETNOI_DATA_DIR", str(tmp_path / "data"))
     get_settings.cache_clear()
     engine = make_engine(get_settings().resolved_database_url)
-    register_ledger()
     create_tables(engine)
     with Session(engine, expire_on_commit=False) as session:
         world = build_world(session, suppliers=2, enterprises=3)

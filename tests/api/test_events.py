@@ -12,9 +12,10 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from api import errors
-from api.routes import events
+from api.routes import agendas, events, meeting_requests, meetings, outcomes, participants, schedule
 from api.security import get_policy
 from matcher.auth.policy import SYSTEM
+from matcher.events import importer
 from matcher.events.models import MeetingRequest
 from matcher.events.service import now
 from matcher.ingest.seed import load_sectors
@@ -28,14 +29,15 @@ from tests.matcher.events.world import World, build_world, event_payload, memory
 
 @pytest.fixture
 def setup() -> Iterator[tuple[TestClient, World, Session]]:
-    """An app with only the events router, over a fresh database and a stand-in matcher."""
+    """An app with only the event routers, over a fresh database and a stand-in matcher."""
     engine = memory_engine()
     session = Session(engine)
     world = build_world(session, suppliers=3, enterprises=4, slots=4, tables=2)
     matches = FakeMatches({need.id: {d.id: 0.5 + 0.1 * i for i, d in enumerate(world.dossiers)}
                            for need in world.needs})
     app = FastAPI()
-    app.include_router(events.router)
+    for module in (events, participants, meeting_requests, meetings, schedule, agendas, outcomes):
+        app.include_router(module.router)
     app.dependency_overrides[get_policy] = lambda: SYSTEM  # as an admin (access: test_access*.py)
     errors.install(app)
     app.state.runtime = SimpleNamespace(session=lambda: Session(engine), matches=matches,
@@ -132,6 +134,19 @@ def test_import_rejects_the_whole_file_naming_rows(setup) -> None:
         {"loc": ["body", "file", 2, "-"], "type": "value_error", "row": 2, "field": "-",
          "msg": "Value error, a supplier needs a dossier_id"}]
     assert client.get(f"/events/{event_id}/participants").json()["count"] == 7
+
+
+def test_import_beyond_the_row_cap_is_413_naming_it(setup, monkeypatch) -> None:
+    client, world, _ = setup
+    monkeypatch.setattr(importer, "MAX_IMPORT_ROWS", 2)
+    text = "ref,kind,name,dossier_id\n" + "".join(
+        f"A{i},supplier,Kim,{world.dossiers[0].id}\n" for i in range(3))
+    answer = client.post(f"/events/{world.event.id}/participants/import",
+                         files={"file": ("p.csv", text, "text/csv")})
+    assert answer.status_code == 413
+    assert answer.json() == {"detail": "the file has 3 rows; an import takes at most 2 "
+                                       "(MAX_IMPORT_ROWS): split it into several files"}
+    assert client.get(f"/events/{world.event.id}/participants").json()["count"] == 7
 
 
 def test_error_answers(setup) -> None:

@@ -9,13 +9,24 @@ from fastapi.testclient import TestClient
 from matplotlib import image
 from openpyxl import load_workbook
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from api import errors
 from api.deps import get_session
-from api.routes import introductions, ledger, progress, reports
+from api.routes import (
+    fdi_projects,
+    intermediaries,
+    introductions,
+    people,
+    plans,
+    progress,
+    reports,
+    trainings,
+    transfers,
+)
 from api.security import get_policy
 from matcher.auth.policy import SYSTEM
+from matcher.ledger.models import PlanPeriod
 from tests.matcher.ledger.world import World, add_plan, build_world, ledger_engine
 
 
@@ -37,7 +48,8 @@ def client(engine: Engine) -> Iterator[TestClient]:
     """The ledger routers alone, on the test database (no runtime, no embedding model), called
     as an admin (access is tested on the whole app in test_access*.py)."""
     app = FastAPI()
-    for module in (introductions, ledger, progress, reports):
+    for module in (introductions, intermediaries, people, transfers, trainings, fdi_projects,
+                   plans, progress, reports):
         app.include_router(module.router)
 
     def override() -> Iterator[Session]:
@@ -169,6 +181,27 @@ def test_training_fdi_and_plan_round_trip(client: TestClient, world: World) -> N
     result = client.get("/progress", params={"jurisdiction": "BG", "as_of": "2024-12-31"})
     trained = next(i for i in result.json()["indicators"] if i["indicator"] == "people_trained")
     assert (trained["value"], trained["target"], trained["percent"]) == (1, 100, 1.0)
+
+
+@pytest.mark.parametrize("periods", [
+    [{"label": "2023–2025", "start": "2023-01-01", "end": "2025-12-31"},
+     {"label": "2023–2025", "start": "2026-01-01", "end": "2030-12-31"}],
+    [{"label": "2023–2025", "start": "2023-01-01", "end": "2025-12-31",
+      "targets": [{"indicator": "people_trained", "value": 100},
+                  {"indicator": "people_trained", "value": 200}]}],
+], ids=["same period label twice", "same indicator twice in a period"])
+def test_create_plan_whose_periods_clash_writes_nothing(client: TestClient, world: World,
+                                                         engine: Engine,
+                                                         periods: list[dict]) -> None:
+    answer = client.post("/ledger/plans", json={"ref": "BG-CLASH", "jurisdiction": "BG",
+                                                "title": "Kế hoạch", "periods": periods})
+    assert answer.status_code == 409
+    assert answer.json() == {"detail": "plan periods (labels and indicators must be unique) "
+                                       "conflicts with an existing record (a unique field such "
+                                       "as ref or tax_code is taken)"}
+    assert client.get("/ledger/plans").json() == {"data": [], "count": 0}
+    with Session(engine) as fresh:
+        assert fresh.exec(select(PlanPeriod)).all() == []
 
 
 def test_progress_without_a_plan_is_404(client: TestClient, world: World) -> None:

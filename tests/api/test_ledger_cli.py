@@ -17,7 +17,7 @@ from api.cli_report import app
 from api.deps import get_session
 from api.routes import progress
 from matcher.auth.policy import SYSTEM
-from matcher.ledger import introduce
+from matcher.ledger.service import introduce
 from matcher.platform.config import get_settings
 from tests.matcher.ledger.world import add_plan, build_world, ledger_engine
 

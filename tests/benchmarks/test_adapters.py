@@ -12,9 +12,9 @@ from benchmarks.adapters import (
     nasa_rows,
     split_summary,
 )
+from benchmarks.sector_classifier import default_classifier
 from matcher.models import Dossier, DossierCreate
 from matcher.search.documents import dossier_document
-from matcher.search.sector_classifier import default_classifier
 
 pytestmark = pytest.mark.skipif(not (SHARED / NASA_PATH).exists()
                                 or not (SHARED / SBIR_PATH).exists(),

@@ -7,6 +7,7 @@ from openpyxl import Workbook
 from sqlmodel import Session, select
 
 from matcher.auth.policy import SYSTEM
+from matcher.events import importer
 from matcher.events.importer import import_file, parse_slots
 from matcher.events.models import Participant
 from matcher.ingest.tabular import ImportFailed
@@ -87,3 +88,30 @@ def test_a_ref_used_by_two_enterprises_asks_for_the_need_id(db: Session, world: 
                     policy=SYSTEM)
     assert [str(e) for e in failure.value.errors] == [
         f"row 1, field 'need_ref': ref '{first.ref}' names needs of 2 enterprises; give need_id"]
+
+
+def test_import_beyond_the_row_cap_is_refused_naming_it(db: Session, world: World,
+                                                        tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(importer, "MAX_IMPORT_ROWS", 3)
+    rows = "".join(f"X{i},supplier,Kim {i},,{world.dossiers[0].ref},,,\n" for i in range(4))
+    before = len(db.exec(select(Participant)).all())
+    with pytest.raises(importer.TooManyRows) as refused:
+        import_file(db, world.event, write(tmp_path, rows), policy=SYSTEM)
+    assert str(refused.value) == ("the file has 4 rows; an import takes at most 3 "
+                                  "(MAX_IMPORT_ROWS): split it into several files")
+    assert len(db.exec(select(Participant)).all()) == before
+
+
+def test_import_writes_in_batches_within_the_callers_transaction(
+        db: Session, world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(importer, "BATCH_ROWS", 2)
+    flushes = []
+    monkeypatch.setattr(db, "flush", lambda *a, _flush=db.flush: flushes.append(1) or _flush())
+    rows = "".join(f"X{i},supplier,Kim {i},,{world.dossiers[0].ref},,,\n" for i in range(5))
+    before = len(db.exec(select(Participant)).all())
+    report = import_file(db, world.event, write(tmp_path, rows), policy=SYSTEM)
+    assert len(report.created) == 5 and report.created == sorted(report.created)
+    assert len(flushes) >= 3  # 5 rows, 2 a batch
+    db.rollback()  # nothing was committed: the caller's one transaction holds every batch
+    assert len(db.exec(select(Participant)).all()) == before

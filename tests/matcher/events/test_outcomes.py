@@ -1,11 +1,9 @@
 """Outcomes: held or no-show, ratings, six-month follow-up, and the ledger hook."""
 
-import sys
 from datetime import date
-from types import ModuleType
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from matcher.auth.policy import SYSTEM
 from matcher.events import outcomes
@@ -17,6 +15,7 @@ from matcher.events.models import (
     MeetingRating,
     MeetingStatus,
 )
+from matcher.ledger.models import Introduction, IntroductionChannel, IntroductionEvent
 from tests.matcher.events.world import World
 
 
@@ -31,57 +30,40 @@ def meeting(db: Session, world: World) -> Meeting:
     return row
 
 
-@pytest.fixture
-def ledger(monkeypatch: pytest.MonkeyPatch) -> list[dict]:
-    """A stand-in `matcher.ledger` that records the introductions asked of it."""
-    calls: list[dict] = []
-    module = ModuleType("matcher.ledger")
-
-    def record_introduction(session, **fields):
-        calls.append(fields)
-        return 41 + len(calls)
-
-    module.record_introduction = record_introduction  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "matcher.ledger", module)
-    return calls
+def introductions(db: Session) -> list[Introduction]:
+    """The introductions in the ledger."""
+    return list(db.exec(select(Introduction)).all())
 
 
-def test_held_meeting_becomes_an_introduction(db: Session, world: World, meeting: Meeting,
-                                              ledger: list[dict]) -> None:
+def test_held_meeting_becomes_an_introduction(db: Session, world: World,
+                                              meeting: Meeting) -> None:
     outcomes.record_outcome(db, meeting, MeetingOutcome(
         status=MeetingStatus.held, rating=MeetingRating.cooperation_possible), policy=SYSTEM)
-    assert meeting.introduction_id == 42
-    assert ledger == [{"dossier_id": world.dossiers[0].id,
-                       "enterprise_id": world.enterprises[0].enterprise_id,
-                       "need_id": world.needs[0].id, "channel": "event",
-                       "on": date(2026, 11, 24), "policy": SYSTEM,
-                       "note": f"B2B meeting {meeting.id} at event {world.event.id}"}]
+    [intro] = introductions(db)
+    assert meeting.introduction_id == intro.id
+    assert (intro.dossier_id, intro.enterprise_id, intro.need_id, intro.channel,
+            intro.introduced_on) == (world.dossiers[0].id, world.enterprises[0].enterprise_id,
+                                     world.needs[0].id, IntroductionChannel.event,
+                                     date(2026, 11, 24))
+    [first] = db.exec(select(IntroductionEvent)).all()
+    assert first.note == f"B2B meeting {meeting.id} at event {world.event.id}"
     outcomes.record_outcome(db, meeting, MeetingOutcome(status=MeetingStatus.held), policy=SYSTEM)
-    assert len(ledger) == 1  # recorded once
+    assert len(introductions(db)) == 1  # recorded once
 
 
-def test_without_a_ledger_the_hook_does_nothing(db: Session, meeting: Meeting,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "matcher.ledger", None)  # import raises ModuleNotFoundError
-    outcomes.record_outcome(db, meeting, MeetingOutcome(status=MeetingStatus.held), policy=SYSTEM)
-    assert meeting.status == MeetingStatus.held
-    assert meeting.introduction_id is None
-
-
-def test_domestic_dossier_is_not_an_introduction(db: Session, world: World, meeting: Meeting,
-                                                 ledger: list[dict]) -> None:
+def test_domestic_dossier_is_not_an_introduction(db: Session, world: World,
+                                                 meeting: Meeting) -> None:
     world.dossiers[0].origin_country = "VN"
     db.add(world.dossiers[0])
     outcomes.record_outcome(db, meeting, MeetingOutcome(status=MeetingStatus.held), policy=SYSTEM)
-    assert ledger == [] and meeting.introduction_id is None
+    assert introductions(db) == [] and meeting.introduction_id is None
 
 
-def test_no_show_is_rated_did_not_take_place(db: Session, meeting: Meeting,
-                                             ledger: list[dict]) -> None:
+def test_no_show_is_rated_did_not_take_place(db: Session, meeting: Meeting) -> None:
     outcomes.record_outcome(db, meeting, MeetingOutcome(status=MeetingStatus.no_show),
                             policy=SYSTEM)
     assert meeting.rating == MeetingRating.did_not_take_place
-    assert ledger == []
+    assert introductions(db) == []
     with pytest.raises(outcomes.OutcomeError, match="was not held; no follow-up"):
         outcomes.record_follow_up(db, meeting, MeetingFollowUp(
             follow_up=FollowUp.negotiation_started))
@@ -99,8 +81,7 @@ def test_inconsistent_outcomes_are_refused(db: Session, meeting: Meeting) -> Non
                                 policy=SYSTEM)
 
 
-def test_follow_up_and_summary(db: Session, world: World, meeting: Meeting,
-                               ledger: list[dict]) -> None:
+def test_follow_up_and_summary(db: Session, world: World, meeting: Meeting) -> None:
     outcomes.record_outcome(db, meeting, MeetingOutcome(
         status=MeetingStatus.held, rating=MeetingRating.cooperation_possible), policy=SYSTEM)
     outcomes.record_follow_up(db, meeting, MeetingFollowUp(follow_up=FollowUp.agreement_reached))

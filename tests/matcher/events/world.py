@@ -1,6 +1,5 @@
 """Small event worlds for tests: a jurisdiction, dossiers, enterprises with needs, an event."""
 
-import importlib
 from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Engine
@@ -14,17 +13,8 @@ from matcher.platform.db import create_tables, make_engine
 from tests.factories import dossier_payload, enterprise_payload, need_payload
 
 
-def register_ledger() -> None:
-    """Register the ledger's tables too, when that module exists (held meetings write to it)."""
-    try:
-        importlib.import_module("matcher.ledger.models")
-    except ModuleNotFoundError:
-        pass
-
-
 def memory_engine() -> Engine:
     """A fresh in-memory SQLite database with every table."""
-    register_ledger()
     engine = make_engine("sqlite://", poolclass=StaticPool)
     create_tables(engine)
     return engine

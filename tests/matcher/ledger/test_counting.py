@@ -3,14 +3,15 @@
 from datetime import date
 
 from matcher.auth.policy import SYSTEM
-from matcher.ledger import counting, introduce, record_training, record_transfer, set_status
+from matcher.ledger import counting
 from matcher.ledger.models import (
     FdiProject,
-    ParticipantBase,
-    Status,
+    IntroductionStatus,
     TrainingCreate,
+    TrainingParticipantBase,
     TransferCreate,
 )
+from matcher.ledger.service import introduce, record_training, record_transfer, set_status
 from matcher.models import Need
 from matcher.models.enums import TransferMode
 from tests.factories import need_payload
@@ -95,7 +96,7 @@ def test_suggestion_never_shown_is_not_counted_but_a_declined_one_is(world: Worl
     introduce(world.session, dossier_id=world.korean.id, enterprise_id=world.agro.id,
               on=date(2024, 1, 1), channel="online", actor="t", suggest_only=True, policy=SYSTEM)
     shown = _introduce(world, world.japanese, world.agro, date(2024, 1, 1))
-    set_status(world.session, shown, Status.declined, on=date(2024, 2, 1), actor="t",
+    set_status(world.session, shown, IntroductionStatus.declined, on=date(2024, 2, 1), actor="t",
                decline_reason="cost")
     assert [c.dossier_id for c in _count(world).counted] == [world.japanese.id]
 
@@ -104,8 +105,10 @@ def test_transfers_count_contracts_of_foreign_dossiers_in_the_window(world: Worl
     for dossier, signed in ((world.korean, date(2024, 6, 1)), (world.domestic, date(2024, 6, 1)),
                             (world.japanese, date(2026, 2, 1))):
         intro = _introduce(world, dossier, world.agro, date(2024, 1, 1))
-        set_status(world.session, intro, Status.interested, on=date(2024, 2, 1), actor="t")
-        set_status(world.session, intro, Status.negotiating, on=date(2024, 3, 1), actor="t")
+        set_status(world.session, intro, IntroductionStatus.interested, on=date(2024, 2, 1),
+                   actor="t")
+        set_status(world.session, intro, IntroductionStatus.negotiating, on=date(2024, 3, 1),
+                   actor="t")
         record_transfer(world.session, intro, TransferCreate(contract_date=signed,
                                                              mode=TransferMode.licence))
     rows = counting.transfers(world.session, "BG", START, END)
@@ -113,12 +116,12 @@ def test_transfers_count_contracts_of_foreign_dossiers_in_the_window(world: Worl
 
 
 def test_people_trained_counts_each_person_once(world: World) -> None:
-    people = [ParticipantBase(name="Nguyễn Văn An", organisation="Sở KH&CN"),
-              ParticipantBase(name="Trần Thị Bình", organisation="Công ty A")]
+    people = [TrainingParticipantBase(name="Nguyễn Văn An", organisation="Sở KH&CN"),
+              TrainingParticipantBase(name="Trần Thị Bình", organisation="Công ty A")]
     for held_on, extra in ((date(2024, 3, 1), []),
-                           (date(2024, 9, 1), [ParticipantBase(name="nguyễn  văn an",
+                           (date(2024, 9, 1), [TrainingParticipantBase(name="nguyễn  văn an",
                                                                organisation="sở kh&cn")]),
-                           (date(2026, 3, 1), [ParticipantBase(name="Lê Hải",
+                           (date(2026, 3, 1), [TrainingParticipantBase(name="Lê Hải",
                                                                organisation="B")])):
         record_training(world.session, TrainingCreate(
             course="Tìm kiếm công nghệ", jurisdiction="BG", held_on=held_on,

@@ -5,9 +5,9 @@ from datetime import date
 import pytest
 
 from matcher.auth.policy import SYSTEM
-from matcher.ledger import introduce
 from matcher.ledger.models import Indicator
 from matcher.ledger.progress import NoPlan, Pace, find_period, pace, progress, render_table
+from matcher.ledger.service import introduce
 from tests.matcher.ledger.world import World, add_plan
 
 START, END = date(2023, 1, 1), date(2025, 12, 31)

@@ -7,9 +7,9 @@ from matplotlib import image
 from openpyxl import load_workbook
 
 from matcher.auth.policy import SYSTEM
-from matcher.ledger import introduce, record_transfer, set_status
-from matcher.ledger.models import Indicator, Status, TransferCreate
+from matcher.ledger.models import Indicator, IntroductionStatus, TransferCreate
 from matcher.ledger.report import annual, write_annual, xlsx_bytes
+from matcher.ledger.service import introduce, record_transfer, set_status
 from matcher.models.enums import TransferMode
 from tests.matcher.ledger.world import World, add_plan
 
@@ -25,8 +25,8 @@ def _history(world: World) -> None:
               on=date(2025, 3, 1), channel="online", actor="t", policy=SYSTEM)
     introduce(world.session, dossier_id=world.domestic.id, enterprise_id=world.agro.id,
               on=date(2025, 3, 2), channel="online", actor="t", policy=SYSTEM)
-    set_status(world.session, intro, Status.interested, on=date(2025, 3, 1), actor="t")
-    set_status(world.session, intro, Status.negotiating, on=date(2025, 4, 1), actor="t")
+    set_status(world.session, intro, IntroductionStatus.interested, on=date(2025, 3, 1), actor="t")
+    set_status(world.session, intro, IntroductionStatus.negotiating, on=date(2025, 4, 1), actor="t")
     record_transfer(world.session, intro, TransferCreate(
         contract_date=date(2025, 6, 1), value=50_000, currency="USD", mode=TransferMode.licence,
         registration_number="=HYPERLINK(\"http://x\")"))

@@ -2,7 +2,7 @@
 
 import pytest
 
-from matcher.search.sector_classifier import (
+from benchmarks.sector_classifier import (
     default_classifier,
     evaluate,
     load_examples,

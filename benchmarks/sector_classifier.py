@@ -1,4 +1,5 @@
-"""Priority-sector classifier: a dossier text (English or Vietnamese) → its theme and national code.
+"""Priority-sector classifier for the benchmarks: a dossier text (English or Vietnamese) → its
+theme and national code, used by `benchmarks.adapters` to give NASA and SBIR offers sector codes.
 
 TF-IDF over word and character n-grams of the accent-folded text, and a linear SVM. It is
 trained at first use (one to three seconds) on `seed_data/sector_training.jsonl` (short offers
