@@ -16,7 +16,7 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def env(tmp_path: Path, monkeypatch) -> Path:
+def env(tmp_path: Path, monkeypatch, database_url: str | None) -> Path:
     seed = tmp_path / "seed"
     (seed / "dossiers").mkdir(parents=True)
     shutil.copy(SEED / "sectors.json", seed)
@@ -28,6 +28,8 @@ def env(tmp_path: Path, monkeypatch) -> Path:
     (seed / "dossiers" / "a.jsonl").write_text("\n".join(json.dumps(r) for r in rows), "utf-8")
     monkeypatch.setenv("KETNOI_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("KETNOI_SEED_DIR", str(seed))
+    if database_url:
+        monkeypatch.setenv("KETNOI_DATABASE_URL", database_url)
     get_settings.cache_clear()
     yield tmp_path
     get_settings.cache_clear()
