@@ -50,13 +50,13 @@ def databases() -> Iterator[object | None]:
 
 
 @contextmanager
-def fresh_database(databases) -> Iterator[str | None]:
-    """The URL of a new empty database, dropped afterwards (None on SQLite: each engine on
-    SQLite is its own database)."""
+def fresh_database(databases, empty: bool = False) -> Iterator[str | None]:
+    """The URL of a new database with the schema and no rows (`empty`: not even tables),
+    dropped afterwards (None on SQLite: each engine on SQLite is its own database)."""
     if databases is None:
         yield None
         return
-    url = databases.create()
+    url = databases.create(empty)
     try:
         yield url
     finally:

@@ -111,8 +111,13 @@ class Databases:
         self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
         return self.url(name)
 
-    def create(self) -> str:
-        """A new database with the migrated schema and no rows; returns its URL."""
+    def create(self, empty: bool = False) -> str:
+        """A new database with the migrated schema and no rows (or, `empty`, without any
+        table); returns its URL."""
+        if empty:
+            name = next(self._names)
+            self._execute(f'CREATE DATABASE "{name}" TEMPLATE template0')
+            return self.url(name)
         while len(self._ready) <= AHEAD:
             self._ready.append(self._copier.submit(self._copy, next(self._names)))
         return self._ready.popleft().result()
