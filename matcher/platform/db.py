@@ -1,12 +1,12 @@
 """Database engine and sessions: SQLite (WAL, busy timeout) by default, PostgreSQL by URL."""
 
 import getpass
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import MetaData, event
+from sqlalchemy import MetaData, event, inspect
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session as SQLModelSession
 from sqlmodel import SQLModel, create_engine
@@ -20,6 +20,9 @@ import matcher.models  # noqa: F401
 from embeddings.files import private_file
 from matcher.models.fields import MAX_INT  # noqa: F401  (re-exported)
 
+if TYPE_CHECKING:
+    from matcher.platform.config import Settings
+
 
 class Session(SQLModelSession):
     """A session whose `get` finds nothing for an integer key no column can hold, where the
@@ -31,32 +34,74 @@ class Session(SQLModelSession):
         return super().get(entity, ident, **kwargs)
 
 
-def make_engine(url: str, **kwargs) -> Engine:
-    """An engine for `url`; SQLite files get WAL mode, a busy timeout and foreign keys, and a
-    new one is created readable by its owner only (in a 0700 directory, if that is new too)."""
-    if url.startswith("sqlite"):
-        kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 30})
+def make_engine(url: str, settings: "Settings | None" = None, **kwargs) -> Engine:
+    """An engine for `url`, tuned by `settings` (default: the process's settings).
+
+    SQLite files get WAL mode, the busy timeout and foreign keys, and a new one is created
+    readable by its owner only (in a 0700 directory, if that is new too). PostgreSQL gets the
+    pool size, overflow and timeout, and `lock_timeout` and `statement_timeout` on every
+    connection, so that a blocked request fails (503) rather than hanging."""
+    from matcher.platform.config import get_settings
+
+    tuning = settings or get_settings()
+    backend = make_url(url).get_backend_name()
+    if backend == "sqlite":
+        kwargs.setdefault("connect_args", {"check_same_thread": False,
+                                           "timeout": tuning.database_busy_timeout})
         path = make_url(url).database
         if path and path != ":memory:" and not path.startswith("file:"):  # not in memory
             private_file(Path(path))
+    elif backend == "postgresql":
+        kwargs.setdefault("connect_args", {"options": " ".join(
+            f"-c {name}={int(seconds * 1000)}" for name, seconds in (
+                ("lock_timeout", tuning.database_lock_timeout),
+                ("statement_timeout", tuning.database_statement_timeout)))})
+        if "poolclass" not in kwargs:
+            kwargs.setdefault("pool_size", tuning.database_pool_size)
+            kwargs.setdefault("max_overflow", tuning.database_max_overflow)
+            kwargs.setdefault("pool_timeout", tuning.database_pool_timeout)
+        kwargs.setdefault("pool_pre_ping", True)
     engine = create_engine(url, **kwargs)
-    if url.startswith("sqlite"):
-        event.listen(engine, "connect", _sqlite_pragmas)
+    if backend == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas(tuning.database_busy_timeout))
     return engine
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.close()
+def _sqlite_pragmas(busy_timeout: float) -> Callable[[Any, Any], None]:
+    """The connect hook of SQLite engines: foreign keys, WAL, the busy timeout."""
+
+    def on_connect(dbapi_connection, _record) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
+        cursor.close()
+
+    return on_connect
 
 
 def create_tables(engine: Engine) -> None:
-    """Create every table that does not exist yet."""
+    """Bring the database to the newest schema at start-up: the Alembic migrations
+    (`matcher.platform.migrations`) create it, adopt one made by an earlier version, or add
+    what later revisions changed. A new in-memory SQLite database (tests) is made by
+    `create_all` and stamped instead, which is equal (tests/matcher/platform/test_migrations.py)
+    and several times faster."""
+    from matcher.platform import migrations
+
     never_reuse_ids(SQLModel.metadata)
-    SQLModel.metadata.create_all(engine)
+    if _in_memory(engine) and not inspect(engine).get_table_names():
+        with engine.begin() as connection:
+            SQLModel.metadata.create_all(connection)
+            migrations.stamp_head(connection)
+        return
+    migrations.upgrade(engine)
+
+
+def _in_memory(engine: Engine) -> bool:
+    """Whether `engine` is on an in-memory SQLite database."""
+    database = engine.url.database
+    return engine.dialect.name == "sqlite" and (
+        not database or database == ":memory:" or "mode=memory" in str(engine.url))
 
 
 def never_reuse_ids(metadata: MetaData) -> None:
@@ -85,7 +130,8 @@ def configured_session() -> Iterator[Session]:
     """A committing session on the database the settings name (no embedding model loaded)."""
     from matcher.platform.config import get_settings
 
-    engine = make_engine(get_settings().resolved_database_url)
+    settings = get_settings()
+    engine = make_engine(settings.resolved_database_url, settings)
     create_tables(engine)
     with session_scope(engine) as session:
         session.info["actor"] = f"cli ({getpass.getuser()})"
