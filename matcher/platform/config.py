@@ -57,12 +57,14 @@ class Settings(BaseSettings):
         "cancelled and the API answers 503 with `Retry-After`.",
     )
     database_pool_size: int = Field(
-        5, ge=1, description="Connections each process keeps open to PostgreSQL."
+        10, ge=1, description="Connections each process keeps open to PostgreSQL."
     )
     database_max_overflow: int = Field(
-        10, ge=0,
-        description="Connections a process may open to PostgreSQL beyond the pool size "
-        "when busy (closed when returned).",
+        30, ge=0,
+        description="Connections a process may open to PostgreSQL beyond the pool size when "
+        "busy (closed when returned). Pool size + overflow = 40, the number of requests a "
+        "worker serves at once (its thread pool): fewer, and requests waiting on the index "
+        "lock hold every connection.",
     )
     database_pool_timeout: float = Field(
         10.0, gt=0,
@@ -100,6 +102,12 @@ class Settings(BaseSettings):
     write_rate_limit: str = Field(
         "600/minute",
         description="Writes allowed per API key (e.g. `600/minute`, `20/second`); 429 beyond.",
+    )
+    rate_limit_storage: str = Field(
+        "database",
+        description="Where write rate-limit counts are kept: `database` (the application "
+        "database, shared by every worker process), `memory` (each process counts alone), or "
+        "a `limits` storage URL such as `redis://host:6379` (`pip install 'limits[redis]'`).",
     )
     max_body_bytes: int = Field(
         5_000_000, description="Largest request body accepted, in bytes; 413 beyond."

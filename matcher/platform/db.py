@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import MetaData, event, inspect
+from sqlalchemy import BigInteger, Integer, MetaData, event, inspect
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session as SQLModelSession
 from sqlmodel import SQLModel, create_engine
@@ -17,11 +17,28 @@ import matcher.auth.audit  # noqa: F401
 import matcher.events.models  # noqa: F401
 import matcher.ledger.models  # noqa: F401
 import matcher.models  # noqa: F401
+import matcher.platform.rate_limit  # noqa: F401
 from embeddings.files import private_file
 from matcher.models.fields import MAX_INT  # noqa: F401  (re-exported)
 
 if TYPE_CHECKING:
     from matcher.platform.config import Settings
+
+
+# Ids are 1 … 2**63-1 (the API's bound): BIGINT on PostgreSQL, whose INTEGER stops at 2**31-1
+# (a larger id in a path or filter was a DataError there, a 500); SQLite's INTEGER is 64-bit
+# already, and only a column typed exactly INTEGER can be its AUTOINCREMENT key.
+ID = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def wide_ids(metadata: MetaData) -> None:
+    """Make every integer key column, and every integer column referring to one, an `ID`."""
+    for table in metadata.tables.values():
+        sole_key = len(table.primary_key.columns) == 1
+        for column in table.columns:
+            if type(column.type) is Integer and (
+                    (column.primary_key and sole_key) or column.foreign_keys):
+                column.type = ID
 
 
 class Session(SQLModelSession):
@@ -89,7 +106,8 @@ def create_tables(engine: Engine) -> None:
     from matcher.platform import migrations
 
     never_reuse_ids(SQLModel.metadata)
-    if _in_memory(engine) and not inspect(engine).get_table_names():
+    wide_ids(SQLModel.metadata)
+    if in_memory(engine) and not inspect(engine).get_table_names():
         with engine.begin() as connection:
             SQLModel.metadata.create_all(connection)
             migrations.stamp_head(connection)
@@ -97,7 +115,7 @@ def create_tables(engine: Engine) -> None:
     migrations.upgrade(engine)
 
 
-def _in_memory(engine: Engine) -> bool:
+def in_memory(engine: Engine) -> bool:
     """Whether `engine` is on an in-memory SQLite database."""
     database = engine.url.database
     return engine.dialect.name == "sqlite" and (
@@ -111,6 +129,10 @@ def never_reuse_ids(metadata: MetaData) -> None:
     reuse; tables created before this keep their old definition.)"""
     for table in metadata.tables.values():
         table.dialect_kwargs["sqlite_autoincrement"] = True
+
+
+never_reuse_ids(SQLModel.metadata)
+wide_ids(SQLModel.metadata)
 
 
 @contextmanager

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from api.cli import app
 from matcher.platform.config import get_settings
-from tests.conftest import SEED
+from tests.conftest import ON_POSTGRES, SEED
 from tests.factories import dossier_payload
 
 runner = CliRunner()
@@ -40,7 +40,7 @@ def test_init_loads_seed_and_builds_index(env: Path):
     assert result.exit_code == 0, result.output
     assert "2 dossiers" in result.output
     assert "index: 2 dossiers, 0 needs (built anew)" in result.output
-    assert (env / "data" / "ketnoi.db").exists()
+    assert (env / "data" / "ketnoi.db").exists() is not ON_POSTGRES  # no stray SQLite file
     assert (env / "data" / "index" / "dossiers.faiss").exists()
     again = runner.invoke(app, ["init"])
     assert "index: 2 dossiers, 0 needs" in again.output

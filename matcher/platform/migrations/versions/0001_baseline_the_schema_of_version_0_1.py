@@ -11,7 +11,9 @@ missing indexes, and fixes what `create_all` could not change on existing tables
 - a need's `ref` is unique per enterprise, no longer across all needs (the old global unique
   index `ix_need_ref` becomes a plain one, beside the unique `(enterprise_id, ref)`);
 - on SQLite, every table with an integer key is rebuilt (batch mode: copy, drop, rename) as
-  AUTOINCREMENT, so that the id of a deleted row is never given again.
+  AUTOINCREMENT, so that the id of a deleted row is never given again;
+- on PostgreSQL, integer ids (keys, the columns referring to them, the key sequences) become
+  BIGINT, as the API accepts ids up to 2**63-1.
 
 The caller (`matcher.platform.migrations.upgrade`) then checks the database equals the models.
 """
@@ -30,6 +32,30 @@ depends_on = None
 
 
 _existing: set[str] = set()
+ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")  # ids are 1 … 2**63-1
+# the integer key of each table and its columns referring to integer keys: BIGINT on PostgreSQL
+WIDE_IDS = {
+    'auditentry': ('id',),
+    'dossier': ('id',),
+    'event': ('id',),
+    'enterprise': ('id',),
+    'intermediary': ('id',),
+    'plan': ('id',),
+    'apikey': ('id', 'enterprise_id'),
+    'fdiproject': ('local_enterprise_id', 'id'),
+    'need': ('id', 'enterprise_id'),
+    'person': ('id', 'intermediary_id'),
+    'planperiod': ('id', 'plan_id'),
+    'training': ('organiser_id', 'id'),
+    'introduction': ('dossier_id', 'enterprise_id', 'need_id', 'intermediary_id', 'id'),
+    'participant': ('dossier_id', 'need_id', 'id', 'event_id', 'enterprise_id'),
+    'target': ('id', 'period_id'),
+    'trainingparticipant': ('id', 'training_id'),
+    'introductionevent': ('id', 'introduction_id'),
+    'meeting': ('supplier_participant_id', 'enterprise_participant_id', 'id', 'event_id'),
+    'meetingrequest': ('requester_id', 'target_id', 'id', 'event_id'),
+    'transfer': ('id', 'introduction_id', 'dossier_id', 'enterprise_id'),
+}
 ENUM_TYPES = ("channel", "confidentiality", "declinereason", "dossierstatus", "followup",
               "indicator", "intermediarykind", "iprstatus", "meetingrating", "meetingsource",
               "meetingstatus", "needstatus", "participantkind", "requeststatus", "role",
@@ -80,11 +106,28 @@ def _adopt(bind: sa.engine.Connection) -> None:
         _rebuild_sqlite_tables(bind, fix_need_ref=bool(need_ref and need_ref["unique"]),
                                add_per_enterprise=not per_enterprise)
         return
+    _widen_postgresql_ids(bind)
     if need_ref and need_ref["unique"]:
         op.drop_index("ix_need_ref", "need")
         op.create_index("ix_need_ref", "need", ["ref"], unique=False)
     if not per_enterprise:
         op.create_unique_constraint("need_enterprise_id_ref_key", "need", ["enterprise_id", "ref"])
+
+
+def _widen_postgresql_ids(bind: sa.engine.Connection) -> None:
+    """Make the INTEGER ids of the old tables (and their sequences) BIGINT."""
+    inspector = sa.inspect(bind)
+    for table in sorted(_existing & WIDE_IDS.keys()):
+        types = {c["name"]: c["type"] for c in inspector.get_columns(table)}
+        for column in WIDE_IDS[table]:
+            if isinstance(types.get(column), sa.BigInteger) or column not in types:
+                continue
+            op.alter_column(table, column, type_=sa.BigInteger(), existing_nullable=False
+                            if column == "id" else None)
+        sequence = bind.execute(sa.text("SELECT pg_get_serial_sequence(:t, 'id')"),
+                                {"t": table}).scalar()
+        if sequence:
+            op.execute(f"ALTER SEQUENCE {sequence} AS bigint")
 
 
 def _rebuild_sqlite_tables(bind: sa.engine.Connection, fix_need_ref: bool,
@@ -114,7 +157,7 @@ def _rebuild_sqlite_tables(bind: sa.engine.Connection, fix_need_ref: bool,
 def _create_all() -> None:
     """Every table of version 0.1 and its indexes (those missing)."""
     _create_table('auditentry',
-    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('id', ID, nullable=False),
     sa.Column('at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.Column('actor', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
     sa.Column('request', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
@@ -161,7 +204,7 @@ def _create_all() -> None:
     sa.Column('status', sa.Enum('draft', 'active', 'expired', 'withdrawn', name='dossierstatus'), nullable=False),
     sa.Column('valid_from', sa.Date(), nullable=True),
     sa.Column('valid_to', sa.Date(), nullable=True),
-    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('id', ID, nullable=False),
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id'),
@@ -180,7 +223,7 @@ def _create_all() -> None:
     sa.Column('slot_starts', sa.JSON(), nullable=False),
     sa.Column('table_count', sa.Integer(), nullable=False),
     sa.Column('timezone', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('id', ID, nullable=False),
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sqlite_autoincrement=True
@@ -211,7 +254,7 @@ def _create_all() -> None:
     sa.Column('st_budget_vnd', sa.Float(), nullable=False),
     sa.Column('contact_email', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('contact_phone', sqlmodel.sql.sqltypes.AutoString(length=50), nullable=False),
-    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('id', ID, nullable=False),
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['jurisdiction'], ['jurisdiction.code'], ),
@@ -227,7 +270,7 @@ def _create_all() -> None:
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
     sa.Column('kind', sa.Enum('consulting', 'brokerage', 'valuation', 'st_centre', 'techmart_organiser', name='intermediarykind'), nullable=False),
     sa.Column('jurisdiction', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
-    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('id', ID, nullable=False),
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['jurisdiction'], ['jurisdiction.code'], ),
     sa.PrimaryKeyConstraint('id'),
@@ -244,7 +287,7 @@ def _create_all() -> None:
     sa.Column('adopted_on', sa.Date(), nullable=True),
     sa.Column('sector_codes', sa.JSON(), nullable=False),
     sa.Column('report_due', sqlmodel.sql.sqltypes.AutoString(length=5), nullable=False),
-    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('id', ID, nullable=False),
     sa.ForeignKeyConstraint(['jurisdiction'], ['jurisdiction.code'], ),
     sa.PrimaryKeyConstraint('id'),
     sqlite_autoincrement=True
@@ -273,13 +316,13 @@ def _create_all() -> None:
         batch_op.create_index(op.f('ix_sector_theme'), ['theme'], unique=False)
 
     _create_table('apikey',
-    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('id', ID, nullable=False),
     sa.Column('prefix', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('secret_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('role', sa.Enum('admin', 'intermediary', 'organiser', 'enterprise', name='role'), nullable=False),
     sa.Column('org', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('jurisdiction', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
-    sa.Column('enterprise_id', sa.Integer(), nullable=True),
+    sa.Column('enterprise_id', ID, nullable=True),
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.Column('revoked_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['enterprise_id'], ['enterprise.id'], ),
@@ -296,8 +339,8 @@ def _create_all() -> None:
     sa.Column('investor_country', sqlmodel.sql.sqltypes.AutoString(length=2), nullable=False),
     sa.Column('year', sa.Integer(), nullable=False),
     sa.Column('with_transfer', sa.Boolean(), nullable=False),
-    sa.Column('local_enterprise_id', sa.Integer(), nullable=True),
-    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('local_enterprise_id', ID, nullable=True),
+    sa.Column('id', ID, nullable=False),
     sa.ForeignKeyConstraint(['jurisdiction'], ['jurisdiction.code'], ),
     sa.ForeignKeyConstraint(['local_enterprise_id'], ['enterprise.id'], ),
     sa.PrimaryKeyConstraint('id'),
@@ -322,8 +365,8 @@ def _create_all() -> None:
     sa.Column('preferred_modes', sa.JSON(), nullable=False),
     sa.Column('confidentiality', sa.Enum('public', 'intermediaries', 'confidential', name='confidentiality'), nullable=False),
     sa.Column('status', sa.Enum('open', 'matched', 'closed', 'withdrawn', name='needstatus'), nullable=False),
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('enterprise_id', sa.Integer(), nullable=False),
+    sa.Column('id', ID, nullable=False),
+    sa.Column('enterprise_id', ID, nullable=False),
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['enterprise_id'], ['enterprise.id'], ),
@@ -339,8 +382,8 @@ def _create_all() -> None:
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('role', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('email', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('intermediary_id', sa.Integer(), nullable=False),
+    sa.Column('id', ID, nullable=False),
+    sa.Column('intermediary_id', ID, nullable=False),
     sa.ForeignKeyConstraint(['intermediary_id'], ['intermediary.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sqlite_autoincrement=True
@@ -349,8 +392,8 @@ def _create_all() -> None:
         batch_op.create_index(op.f('ix_person_intermediary_id'), ['intermediary_id'], unique=False)
 
     _create_table('planperiod',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('plan_id', sa.Integer(), nullable=False),
+    sa.Column('id', ID, nullable=False),
+    sa.Column('plan_id', ID, nullable=False),
     sa.Column('label', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
     sa.Column('start', sa.Date(), nullable=False),
     sa.Column('end', sa.Date(), nullable=False),
@@ -368,8 +411,8 @@ def _create_all() -> None:
     sa.Column('jurisdiction', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('held_on', sa.Date(), nullable=False),
     sa.Column('format', sa.Enum('online', 'in_person', name='trainingformat'), nullable=False),
-    sa.Column('organiser_id', sa.Integer(), nullable=True),
-    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organiser_id', ID, nullable=True),
+    sa.Column('id', ID, nullable=False),
     sa.ForeignKeyConstraint(['jurisdiction'], ['jurisdiction.code'], ),
     sa.ForeignKeyConstraint(['organiser_id'], ['intermediary.id'], ),
     sa.PrimaryKeyConstraint('id'),
@@ -380,12 +423,12 @@ def _create_all() -> None:
         batch_op.create_index(op.f('ix_training_ref'), ['ref'], unique=True)
 
     _create_table('introduction',
-    sa.Column('dossier_id', sa.Integer(), nullable=False),
-    sa.Column('enterprise_id', sa.Integer(), nullable=False),
-    sa.Column('need_id', sa.Integer(), nullable=True),
-    sa.Column('intermediary_id', sa.Integer(), nullable=True),
+    sa.Column('dossier_id', ID, nullable=False),
+    sa.Column('enterprise_id', ID, nullable=False),
+    sa.Column('need_id', ID, nullable=True),
+    sa.Column('intermediary_id', ID, nullable=True),
     sa.Column('channel', sa.Enum('direct', 'event', 'online', name='channel'), nullable=False),
-    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('id', ID, nullable=False),
     sa.Column('ref', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.Column('introduced_on', sa.Date(), nullable=True),
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
@@ -410,13 +453,13 @@ def _create_all() -> None:
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
     sa.Column('organisation', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
     sa.Column('email', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
-    sa.Column('dossier_id', sa.Integer(), nullable=True),
-    sa.Column('need_id', sa.Integer(), nullable=True),
+    sa.Column('dossier_id', ID, nullable=True),
+    sa.Column('need_id', ID, nullable=True),
     sa.Column('available_slots', sa.JSON(), nullable=False),
     sa.Column('max_meetings', sa.Integer(), nullable=False),
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('event_id', sa.Integer(), nullable=False),
-    sa.Column('enterprise_id', sa.Integer(), nullable=True),
+    sa.Column('id', ID, nullable=False),
+    sa.Column('event_id', ID, nullable=False),
+    sa.Column('enterprise_id', ID, nullable=True),
     sa.ForeignKeyConstraint(['dossier_id'], ['dossier.id'], ),
     sa.ForeignKeyConstraint(['enterprise_id'], ['enterprise.id'], ),
     sa.ForeignKeyConstraint(['event_id'], ['event.id'], ),
@@ -432,8 +475,8 @@ def _create_all() -> None:
         batch_op.create_index(op.f('ix_participant_need_id'), ['need_id'], unique=False)
 
     _create_table('target',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('period_id', sa.Integer(), nullable=False),
+    sa.Column('id', ID, nullable=False),
+    sa.Column('period_id', ID, nullable=False),
     sa.Column('indicator', sa.Enum('foreign_dossiers_introduced', 'technologies_transferred', 'people_trained', 'fdi_transfer_growth', 'rd_capable_manufacturers_share', name='indicator'), nullable=False),
     sa.Column('value', sa.Float(), nullable=False),
     sa.Column('unit', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
@@ -450,8 +493,8 @@ def _create_all() -> None:
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('organisation', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
     sa.Column('role', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('training_id', sa.Integer(), nullable=False),
+    sa.Column('id', ID, nullable=False),
+    sa.Column('training_id', ID, nullable=False),
     sa.ForeignKeyConstraint(['training_id'], ['training.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sqlite_autoincrement=True
@@ -465,8 +508,8 @@ def _create_all() -> None:
     sa.Column('actor', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('note', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
     sa.Column('decline_reason', sa.Enum('too_early_stage', 'benefit_unclear', 'cost', 'absorptive_capacity', 'ip_terms', 'other', name='declinereason'), nullable=True),
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('introduction_id', sa.Integer(), nullable=False),
+    sa.Column('id', ID, nullable=False),
+    sa.Column('introduction_id', ID, nullable=False),
     sa.Column('recorded_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['introduction_id'], ['introduction.id'], ),
     sa.PrimaryKeyConstraint('id'),
@@ -476,13 +519,13 @@ def _create_all() -> None:
         batch_op.create_index(op.f('ix_introductionevent_introduction_id'), ['introduction_id'], unique=False)
 
     _create_table('meeting',
-    sa.Column('supplier_participant_id', sa.Integer(), nullable=False),
-    sa.Column('enterprise_participant_id', sa.Integer(), nullable=False),
+    sa.Column('supplier_participant_id', ID, nullable=False),
+    sa.Column('enterprise_participant_id', ID, nullable=False),
     sa.Column('slot', sa.Integer(), nullable=True),
     sa.Column('table', sa.Integer(), nullable=True),
     sa.Column('locked', sa.Boolean(), nullable=False),
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('event_id', sa.Integer(), nullable=False),
+    sa.Column('id', ID, nullable=False),
+    sa.Column('event_id', ID, nullable=False),
     sa.Column('score', sa.Float(), nullable=False),
     sa.Column('source', sa.Enum('pairing', 'request', 'organiser', name='meetingsource'), nullable=False),
     sa.Column('status', sa.Enum('planned', 'scheduled', 'dropped', 'held', 'no_show', 'cancelled', name='meetingstatus'), nullable=False),
@@ -506,12 +549,12 @@ def _create_all() -> None:
         batch_op.create_index(op.f('ix_meeting_supplier_participant_id'), ['supplier_participant_id'], unique=False)
 
     _create_table('meetingrequest',
-    sa.Column('requester_id', sa.Integer(), nullable=False),
-    sa.Column('target_id', sa.Integer(), nullable=False),
+    sa.Column('requester_id', ID, nullable=False),
+    sa.Column('target_id', ID, nullable=False),
     sa.Column('reason', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
     sa.Column('expires_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('event_id', sa.Integer(), nullable=False),
+    sa.Column('id', ID, nullable=False),
+    sa.Column('event_id', ID, nullable=False),
     sa.Column('status', sa.Enum('pending', 'accepted', 'declined', 'expired', name='requeststatus'), nullable=False),
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.Column('responded_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
@@ -533,10 +576,10 @@ def _create_all() -> None:
     sa.Column('mode', sa.Enum('licence', 'equipment_with_know_how', 'turnkey', 'joint_venture', 'rd_cooperation', 'consulting_training', 'commercial_agreement', name='transfermode'), nullable=False),
     sa.Column('registration_number', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
     sa.Column('registration_date', sa.Date(), nullable=True),
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('introduction_id', sa.Integer(), nullable=True),
-    sa.Column('dossier_id', sa.Integer(), nullable=False),
-    sa.Column('enterprise_id', sa.Integer(), nullable=False),
+    sa.Column('id', ID, nullable=False),
+    sa.Column('introduction_id', ID, nullable=True),
+    sa.Column('dossier_id', ID, nullable=False),
+    sa.Column('enterprise_id', ID, nullable=False),
     sa.ForeignKeyConstraint(['dossier_id'], ['dossier.id'], ),
     sa.ForeignKeyConstraint(['enterprise_id'], ['enterprise.id'], ),
     sa.ForeignKeyConstraint(['introduction_id'], ['introduction.id'], ),
