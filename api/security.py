@@ -67,7 +67,11 @@ def limit_storage(runtime: Runtime) -> Storage:
         return MemoryStorage()
     if choice == "database":
         return DatabaseStorage(runtime.engine)
-    return storage_from_string(choice)
+    storage = storage_from_string(choice)
+    if not isinstance(storage, Storage):
+        raise ValueError(f"rate_limit_storage {choice!r} names an asyncio storage; "
+                         "give the synchronous URL (without `async+`)")
+    return storage
 
 
 def authorize(request: Request, runtime: RuntimeDep, session: SessionDep,

@@ -126,7 +126,7 @@ def never_reuse_ids(metadata: MetaData) -> None:
     """Make the integer key of every table AUTOINCREMENT on SQLite, which otherwise gives the
     id of the last deleted row to the next insert: an id in a link, an audit entry, an export
     or a client's cache must never come to mean another record. (PostgreSQL sequences never
-    reuse; tables created before this keep their old definition.)"""
+    reuse; the first migration rebuilds older SQLite tables so.)"""
     for table in metadata.tables.values():
         table.dialect_kwargs["sqlite_autoincrement"] = True
 

@@ -13,7 +13,7 @@ import zlib
 from typing import Any
 
 from limits.storage import MovingWindowSupport, Storage
-from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy import Table, delete, func, insert, select, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Field, SQLModel
@@ -25,6 +25,9 @@ class RateLimitHit(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=255, index=True)
     at: float = Field(description="When, in seconds since the epoch.")
+
+
+HITS: Table = RateLimitHit.__table__  # type: ignore[attr-defined]
 
 
 class DatabaseStorage(Storage, MovingWindowSupport):
@@ -49,13 +52,13 @@ class DatabaseStorage(Storage, MovingWindowSupport):
         with self.engine.connect() as connection:
             with connection.begin():
                 self._lock(connection, key)
-                connection.execute(delete(RateLimitHit).where(
-                    RateLimitHit.key == key, RateLimitHit.at <= now - expiry))
+                connection.execute(delete(HITS).where(
+                    HITS.c.key == key, HITS.c.at <= now - expiry))
                 taken = connection.execute(select(func.count()).where(
-                    RateLimitHit.key == key)).scalar_one()
+                    HITS.c.key == key)).scalar_one()
                 if taken + amount > limit:
                     return False
-                connection.execute(insert(RateLimitHit), [{"key": key, "at": now}] * amount)
+                connection.execute(insert(HITS), [{"key": key, "at": now}] * amount)
         return True
 
     def get_moving_window(self, key: str, limit: int, expiry: int) -> tuple[float, int]:
@@ -64,8 +67,8 @@ class DatabaseStorage(Storage, MovingWindowSupport):
         now = time.time()
         with self.engine.connect() as connection:
             oldest, count = connection.execute(
-                select(func.min(RateLimitHit.at), func.count()).where(
-                    RateLimitHit.key == key, RateLimitHit.at > now - expiry)).one()
+                select(func.min(HITS.c.at), func.count()).where(
+                    HITS.c.key == key, HITS.c.at > now - expiry)).one()
         return (oldest if oldest is not None else now), count
 
     @staticmethod
@@ -80,12 +83,12 @@ class DatabaseStorage(Storage, MovingWindowSupport):
     def clear(self, key: str) -> None:
         """Forget the hits of `key`."""
         with self.engine.begin() as connection:
-            connection.execute(delete(RateLimitHit).where(RateLimitHit.key == key))
+            connection.execute(delete(HITS).where(HITS.c.key == key))
 
     def reset(self) -> int | None:
         """Forget every hit; return how many there were."""
         with self.engine.begin() as connection:
-            return connection.execute(delete(RateLimitHit)).rowcount
+            return connection.execute(delete(HITS)).rowcount
 
     def check(self) -> bool:
         """Whether the database answers."""
