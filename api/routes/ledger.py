@@ -87,7 +87,8 @@ def update_intermediary(session: SessionDep, intermediary_id: int, body: Interme
 def read_people(session: SessionDep, intermediary_id: int) -> list[Person]:
     """The people acting for an intermediary."""
     get_or_404(session, Intermediary, intermediary_id)
-    return list(session.exec(select(Person).where(Person.intermediary_id == intermediary_id)))
+    return list(session.exec(select(Person).where(Person.intermediary_id == intermediary_id)
+                             .order_by(col(Person.id))))
 
 
 @router.post("/intermediaries/{intermediary_id}/people", response_model=PersonPublic,
@@ -118,7 +119,7 @@ def read_transfers(session: SessionDep, policy: PolicyDep, skip: Skip = 0, limit
 
 def _training_public(session: Session, training: Training) -> TrainingPublic:
     people = session.exec(select(TrainingParticipant).where(
-        TrainingParticipant.training_id == training.id)).all()
+        TrainingParticipant.training_id == training.id).order_by(col(TrainingParticipant.id))).all()
     return TrainingPublic.model_validate(training, update={
         "participants": [ParticipantBase.model_validate(p) for p in people]})
 
@@ -181,7 +182,8 @@ def _plan_public(session: Session, plan: Plan) -> PlanPublic:
                            .order_by(col(PlanPeriod.start))).all()
     out = []
     for period in periods:
-        targets = session.exec(select(Target).where(Target.period_id == period.id)).all()
+        targets = session.exec(select(Target).where(Target.period_id == period.id)
+                               .order_by(col(Target.id))).all()
         out.append(PeriodIn(label=period.label, start=period.start, end=period.end,
                             targets=[TargetIn.model_validate(t) for t in targets]))
     return PlanPublic.model_validate(plan, update={"periods": out})
