@@ -17,7 +17,7 @@ from embeddings.e5 import E5Embedder
 from matcher.platform.config import Settings
 from matcher.platform.db import make_engine
 from matcher.platform.runtime import Runtime
-from tests.conftest import SEED, authorize, runtime_with_sectors
+from tests.conftest import ON_POSTGRES, SEED, authorize, runtime_with_sectors
 from tests.factories import enterprise_payload
 
 
@@ -62,3 +62,21 @@ def test_a_write_behind_a_held_lock_answers_503_with_retry_after(impatient: Runt
             assert response.json()["detail"].startswith("the database is busy: ")
         assert client.patch(path, json={"employees": 42}).status_code == 200
         assert client.get(path).json()["employees"] == 42
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="the pool settings are PostgreSQL's")
+def test_no_free_connection_answers_503_with_retry_after(tmp_path: Path, e5: E5Embedder,
+                                                         database_url: str | None):
+    settings = Settings(data_dir=tmp_path / "data", seed_dir=SEED, database_url=database_url,
+                        database_pool_size=1, database_max_overflow=0,
+                        database_pool_timeout=0.2, _env_file=None)
+    runtime = runtime_with_sectors(settings, e5, persist=False)
+    with TestClient(create_app(runtime)) as client:
+        authorize(client, runtime)
+        with runtime.engine.connect():  # the only connection, taken
+            response = client.get("/enterprises")
+        assert response.status_code == 503, response.text
+        assert response.headers["Retry-After"] == str(RETRY_AFTER_SECONDS)
+        assert "every database connection" in response.json()["detail"]
+        assert client.get("/enterprises").status_code == 200
+    runtime.engine.dispose()
