@@ -10,6 +10,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from fastapi.testclient import TestClient
@@ -24,6 +25,9 @@ from matcher.platform.config import REPO_ROOT, Settings
 from matcher.platform.db import make_engine, session_scope
 from matcher.platform.runtime import Runtime, build_runtime
 
+if TYPE_CHECKING:
+    from tests.pg import Databases
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 SEED = REPO_ROOT / "seed_data"
 TEST_DATABASE = os.environ.get("KETNOI_TEST_DATABASE", "sqlite")
@@ -32,7 +36,7 @@ sqlite_only = pytest.mark.skipif(ON_POSTGRES, reason="about SQLite files (WAL, l
 
 
 @pytest.fixture(scope="session")
-def databases() -> Iterator[object | None]:
+def databases() -> "Iterator[Databases | None]":
     """The source of fresh PostgreSQL databases for the session (None on SQLite)."""
     if not ON_POSTGRES:
         yield None
@@ -50,7 +54,8 @@ def databases() -> Iterator[object | None]:
 
 
 @contextmanager
-def fresh_database(databases, empty: bool = False) -> Iterator[str | None]:
+def fresh_database(databases: "Databases | None", empty: bool = False
+                   ) -> Iterator[str | None]:
     """The URL of a new database with the schema and no rows (`empty`: not even tables),
     dropped afterwards (None on SQLite: each engine on SQLite is its own database)."""
     if databases is None:
