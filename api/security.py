@@ -97,6 +97,10 @@ def authorize(request: Request, runtime: RuntimeDep, session: SessionDep,
         raise HTTPException(403, f"role '{principal.role.value}' may not call "
                                  f"{request.method} {route.path}")  # type: ignore[union-attr]
     if request.method in WRITES and principal.key_id is not None:
+        # The count takes a connection of its own (it must commit whatever the request does):
+        # end the key lookup's read first, so that a request never holds two connections and
+        # a full pool cannot leave every request waiting for a second one.
+        session.rollback()
         wait = request.app.state.write_limiter.hit(principal.key_id, runtime)
         if wait is not None:
             raise HTTPException(429, f"write rate limit {runtime.settings.write_rate_limit} "
