@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install run init test lint bench clean
+.PHONY: install run init test test-postgres lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,14 @@ test: $(STAMP)
 	$(BIN)/ruff check matcher api embeddings tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
+	$(MAKE) test-postgres
+
+# The API and migration tests again on a throwaway PostgreSQL cluster the tests start
+# themselves (needs the server programs: apt-get install postgresql); see README "Development".
+test-postgres: $(STAMP)
+	KETNOI_TEST_DATABASE=postgresql $(BIN)/python -m pytest -q tests/api \
+		tests/matcher/platform/test_migrations.py tests/matcher/platform/test_outbox.py \
+		tests/matcher/platform/test_follower.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check matcher api embeddings tests benchmarks

@@ -9,7 +9,7 @@ import typer
 from sqlmodel import select
 from tqdm import tqdm
 
-from api import cli_events, cli_keys, cli_report
+from api import cli_db, cli_events, cli_keys, cli_report
 from matcher.auth.keys import create_key
 from matcher.auth.models import ApiKey, Role
 from matcher.ingest.importer import KINDS, import_records, pending_records
@@ -30,6 +30,7 @@ app.add_typer(match_app, name="match")
 app.add_typer(cli_report.app, name="report")
 app.add_typer(cli_events.app, name="event")
 app.add_typer(cli_keys.app, name="keys")
+app.add_typer(cli_db.app, name="db")
 
 
 def _runtime() -> Runtime:

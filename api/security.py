@@ -6,13 +6,14 @@ the caller's rate limit. Handlers receive the caller's `Policy` (`matcher.auth.p
 decides which records they may see or change.
 """
 
+import threading
 import time
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, Security
 from fastapi.security import APIKeyHeader
 from limits import parse
-from limits.storage import MemoryStorage
+from limits.storage import MemoryStorage, Storage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 from sqlmodel import Session
 
@@ -20,6 +21,9 @@ from api.access import RULES
 from api.deps import RuntimeDep, SessionDep
 from matcher.auth.keys import ANONYMOUS, Principal, authenticate
 from matcher.auth.policy import Policy
+from matcher.platform.db import in_memory
+from matcher.platform.rate_limit import DatabaseStorage
+from matcher.platform.runtime import Runtime
 from matcher.services.errors import referenced
 
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
@@ -28,18 +32,45 @@ api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False,
 
 
 class WriteLimiter:
-    """A moving-window limit on writes per API key (the `limits` library, in memory)."""
+    """A moving-window limit on writes per API key (the `limits` library), counted where the
+    `rate_limit_storage` setting says: by default in the application database, so that every
+    worker process shares one budget per key (see `matcher.platform.rate_limit`)."""
 
     def __init__(self, limit: str) -> None:
         self.item = parse(limit)
-        self._limiter = MovingWindowRateLimiter(MemoryStorage())
+        self._limiter: MovingWindowRateLimiter | None = None
+        self._guard = threading.Lock()
 
-    def hit(self, key_id: int) -> int | None:
+    def limiter(self, runtime: Runtime) -> MovingWindowRateLimiter:
+        """The limiter on the storage the runtime's settings name (made at the first write)."""
+        with self._guard:
+            if self._limiter is None:
+                self._limiter = MovingWindowRateLimiter(limit_storage(runtime))
+            return self._limiter
+
+    def hit(self, key_id: int, runtime: Runtime) -> int | None:
         """Count one write; None if allowed, else seconds until the next one is."""
-        if self._limiter.hit(self.item, "writes", str(key_id)):
+        limiter = self.limiter(runtime)
+        if limiter.hit(self.item, "writes", str(key_id)):
             return None
-        reset = self._limiter.get_window_stats(self.item, "writes", str(key_id)).reset_time
+        reset = limiter.get_window_stats(self.item, "writes", str(key_id)).reset_time
         return max(1, int(reset - time.time()) + 1)
+
+
+def limit_storage(runtime: Runtime) -> Storage:
+    """The storage of rate-limit counts: `database` (the application database; in memory when
+    that database is itself in one process's memory), `memory`, or a `limits` storage URL
+    (`redis://…`)."""
+    choice = runtime.settings.rate_limit_storage
+    if choice == "memory" or (choice == "database" and in_memory(runtime.engine)):
+        return MemoryStorage()
+    if choice == "database":
+        return DatabaseStorage(runtime.engine)
+    storage = storage_from_string(choice)
+    if not isinstance(storage, Storage):
+        raise ValueError(f"rate_limit_storage {choice!r} names an asyncio storage; "
+                         "give the synchronous URL (without `async+`)")
+    return storage
 
 
 def authorize(request: Request, runtime: RuntimeDep, session: SessionDep,
@@ -65,7 +96,11 @@ def authorize(request: Request, runtime: RuntimeDep, session: SessionDep,
         raise HTTPException(403, f"role '{principal.role.value}' may not call "
                                  f"{request.method} {route.path}")  # type: ignore[union-attr]
     if request.method in WRITES and principal.key_id is not None:
-        wait = request.app.state.write_limiter.hit(principal.key_id)
+        # The count takes a connection of its own (it must commit whatever the request does):
+        # end the key lookup's read first, so that a request never holds two connections and
+        # a full pool cannot leave every request waiting for a second one.
+        session.rollback()
+        wait = request.app.state.write_limiter.hit(principal.key_id, runtime)
         if wait is not None:
             raise HTTPException(429, f"write rate limit {runtime.settings.write_rate_limit} "
                                      f"reached for this key", headers={"Retry-After": str(wait)})

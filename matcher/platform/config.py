@@ -41,6 +41,36 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL of the database; default: SQLite file `ketnoi.db` in data_dir. "
         "Use postgresql+psycopg://… for multi-user deployments.",
     )
+    database_busy_timeout: float = Field(
+        30.0, gt=0,
+        description="Seconds a SQLite write waits for another one's lock before giving up; "
+        "the API then answers 503 with `Retry-After`.",
+    )
+    database_lock_timeout: float = Field(
+        10.0, ge=0,
+        description="PostgreSQL `lock_timeout` in seconds (0: none): how long a statement waits "
+        "for a row or table lock before the API answers 503 with `Retry-After`.",
+    )
+    database_statement_timeout: float = Field(
+        60.0, ge=0,
+        description="PostgreSQL `statement_timeout` in seconds (0: none): a longer statement is "
+        "cancelled and the API answers 503 with `Retry-After`.",
+    )
+    database_pool_size: int = Field(
+        10, ge=1, description="Connections each process keeps open to PostgreSQL."
+    )
+    database_max_overflow: int = Field(
+        30, ge=0,
+        description="Connections a process may open to PostgreSQL beyond the pool size when "
+        "busy (closed when returned). Pool size + overflow = 40, the number of requests a "
+        "worker serves at once (its thread pool): fewer, and requests waiting on the index "
+        "lock hold every connection.",
+    )
+    database_pool_timeout: float = Field(
+        10.0, gt=0,
+        description="Seconds a request waits for a free PostgreSQL connection before the API "
+        "answers 503 with `Retry-After`.",
+    )
     seed_dir: Path = Field(
         REPO_ROOT / "seed_data", description="Directory the seed data is loaded from."
     )
@@ -72,6 +102,12 @@ class Settings(BaseSettings):
     write_rate_limit: str = Field(
         "600/minute",
         description="Writes allowed per API key (e.g. `600/minute`, `20/second`); 429 beyond.",
+    )
+    rate_limit_storage: str = Field(
+        "database",
+        description="Where write rate-limit counts are kept: `database` (the application "
+        "database, shared by every worker process), `memory` (each process counts alone), or "
+        "a `limits` storage URL such as `redis://host:6379` (`pip install 'limits[redis]'`).",
     )
     max_body_bytes: int = Field(
         5_000_000, description="Largest request body accepted, in bytes; 413 beyond."

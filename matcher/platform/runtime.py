@@ -138,7 +138,7 @@ def _log_progress() -> Progress:
 def build_runtime(settings: Settings, engine: Engine | None = None,
                   embedder: Embedder | None = None, persist: bool = True) -> Runtime:
     """Create the runtime; `persist=False` keeps index and cache in memory (tests)."""
-    engine = engine or make_engine(settings.resolved_database_url)
+    engine = engine or make_engine(settings.resolved_database_url, settings)
     create_tables(engine)
     embedder = embedder or make_embedder(settings.embedder)
     index_dir = settings.data_dir / "index" if persist else None

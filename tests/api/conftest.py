@@ -6,15 +6,13 @@ from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy.pool import StaticPool
 
 from api.main import create_app
 from matcher.auth.keys import create_key
 from matcher.auth.models import Role
 from matcher.platform.config import Settings
-from matcher.platform.db import make_engine
 from matcher.platform.runtime import Runtime
-from tests.conftest import SEED, runtime_with_sectors
+from tests.conftest import SEED, engine_on, fresh_database, runtime_with_sectors
 from tests.factories import dossier_payload, enterprise_payload, need_payload, tax_code
 from tests.matcher.events.world import event_payload
 
@@ -46,12 +44,18 @@ class World:
 
 
 @pytest.fixture(scope="module")
-def access_world(e5, tmp_path_factory) -> Iterator[tuple[TestClient, World, Runtime]]:
-    """A client with no default key, the world, and its runtime (shared by a module)."""
+def access_world(e5, tmp_path_factory, databases) -> Iterator[tuple[TestClient, World, Runtime]]:
+    """A client with no default key, the world, and its runtime (shared by a module, on a
+    database of its own)."""
+    with fresh_database(databases) as url:
+        yield from _access_world(e5, tmp_path_factory, url)
+
+
+def _access_world(e5, tmp_path_factory, url: str | None
+                  ) -> Iterator[tuple[TestClient, World, Runtime]]:
     settings = Settings(data_dir=tmp_path_factory.mktemp("data"), seed_dir=SEED,
-                        restore_diacritics=False, _env_file=None)
-    runtime = runtime_with_sectors(settings, e5, make_engine("sqlite://", poolclass=StaticPool),
-                                   persist=False)
+                        restore_diacritics=False, database_url=url, _env_file=None)
+    runtime = runtime_with_sectors(settings, e5, engine_on(url), persist=False)
     with TestClient(create_app(runtime)) as client:
         with runtime.session() as session:
             _, admin = create_key(session, Role.admin, "Sở KH&CN Bắc Giang")
@@ -88,6 +92,7 @@ def access_world(e5, tmp_path_factory) -> Iterator[tuple[TestClient, World, Runt
                                                enterprise_id=bg)[1]
         del client.headers["X-API-Key"]
         yield client, World(keys, dossier, bg, hp, **needs, records=records), runtime
+    runtime.engine.dispose()
 
 
 def _identified(enterprise: dict) -> dict:

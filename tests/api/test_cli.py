@@ -9,14 +9,14 @@ from typer.testing import CliRunner
 
 from api.cli import app
 from matcher.platform.config import get_settings
-from tests.conftest import SEED
+from tests.conftest import ON_POSTGRES, SEED
 from tests.factories import dossier_payload
 
 runner = CliRunner()
 
 
 @pytest.fixture
-def env(tmp_path: Path, monkeypatch) -> Path:
+def env(tmp_path: Path, monkeypatch, database_url: str | None) -> Path:
     seed = tmp_path / "seed"
     (seed / "dossiers").mkdir(parents=True)
     shutil.copy(SEED / "sectors.json", seed)
@@ -28,6 +28,8 @@ def env(tmp_path: Path, monkeypatch) -> Path:
     (seed / "dossiers" / "a.jsonl").write_text("\n".join(json.dumps(r) for r in rows), "utf-8")
     monkeypatch.setenv("KETNOI_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("KETNOI_SEED_DIR", str(seed))
+    if database_url:
+        monkeypatch.setenv("KETNOI_DATABASE_URL", database_url)
     get_settings.cache_clear()
     yield tmp_path
     get_settings.cache_clear()
@@ -38,7 +40,7 @@ def test_init_loads_seed_and_builds_index(env: Path):
     assert result.exit_code == 0, result.output
     assert "2 dossiers" in result.output
     assert "index: 2 dossiers, 0 needs (built anew)" in result.output
-    assert (env / "data" / "ketnoi.db").exists()
+    assert (env / "data" / "ketnoi.db").exists() is not ON_POSTGRES  # no stray SQLite file
     assert (env / "data" / "index" / "dossiers.faiss").exists()
     again = runner.invoke(app, ["init"])
     assert "index: 2 dossiers, 0 needs" in again.output

@@ -1,4 +1,5 @@
-"""`ketnoi event …` end to end on a SQLite file in tmp_path, with organiser-given scores."""
+"""`ketnoi event …` end to end on a SQLite file in tmp_path (or the test's PostgreSQL
+database), with organiser-given scores."""
 
 import json
 from collections.abc import Iterator
@@ -18,9 +19,12 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def world_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[World, Path]]:
+def world_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, database_url: str | None
+               ) -> Iterator[tuple[World, Path]]:
     """A configured data directory whose database holds dossiers, needs and one event."""
     monkeypatch.setenv("KETNOI_DATA_DIR", str(tmp_path / "data"))
+    if database_url:
+        monkeypatch.setenv("KETNOI_DATABASE_URL", database_url)
     get_settings.cache_clear()
     engine = make_engine(get_settings().resolved_database_url)
     create_tables(engine)

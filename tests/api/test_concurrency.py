@@ -25,7 +25,6 @@ from matcher.auth.keys import create_key
 from matcher.auth.models import AuditEntry
 from matcher.models import Enterprise, Need
 from matcher.platform.config import Settings
-from matcher.platform.db import make_engine
 from matcher.platform.runtime import Runtime
 from tests.conftest import SEED, runtime_with_sectors
 from tests.factories import dossier_payload, enterprise_payload, need_payload
@@ -117,12 +116,12 @@ def _writer(base_url: str, secret: str, client_no: int, outcomes: list[Outcome])
 
 
 @pytest.fixture
-def file_runtime(tmp_path: Path, e5: E5Embedder) -> Runtime:
-    """A runtime over a SQLite file (WAL) with the index and embedding cache on disk, and a
-    write limit no test client reaches."""
-    settings = Settings(data_dir=tmp_path / "data", seed_dir=SEED,
+def file_runtime(tmp_path: Path, e5: E5Embedder, database_url: str | None) -> Runtime:
+    """A runtime over a SQLite file (WAL) or the test's PostgreSQL database, with the index and
+    embedding cache on disk, and a write limit no test client reaches."""
+    settings = Settings(data_dir=tmp_path / "data", seed_dir=SEED, database_url=database_url,
                         write_rate_limit="100000/minute", _env_file=None)
-    return runtime_with_sectors(settings, e5, make_engine(f"sqlite:///{tmp_path / 'ketnoi.db'}"))
+    return runtime_with_sectors(settings, e5)
 
 
 @pytest.fixture

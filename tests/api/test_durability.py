@@ -22,7 +22,7 @@ from matcher.platform.config import REPO_ROOT, Settings
 from matcher.platform.db import session_scope
 from matcher.platform.runtime import Runtime, build_runtime
 from matcher.search.matches import DossierFilters
-from tests.conftest import SEED
+from tests.conftest import SEED, sqlite_only
 from tests.factories import dossier_payload
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/task").is_dir(),
@@ -63,6 +63,8 @@ def _ketnoi(settings: Settings, tmp_path: Path, *args: str) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KETNOI_")}
     env.update(KETNOI_DATA_DIR=str(settings.data_dir), KETNOI_SEED_DIR=str(settings.seed_dir),
                PYTHONPATH=str(REPO_ROOT), HF_HUB_OFFLINE="1", OMP_WAIT_POLICY="passive")
+    if settings.database_url:
+        env["KETNOI_DATABASE_URL"] = settings.database_url
     with (tmp_path / "out.txt").open("w") as out, (tmp_path / "err.txt").open("w") as err:
         return subprocess.Popen(
             [sys.executable, "-c", "from api.cli import app; app(prog_name='ketnoi')", *args],
@@ -189,6 +191,7 @@ def _top_title(runtime: Runtime, text: str) -> str:
         return runtime.matches.search(session, text, DossierFilters(), 3).data[0].title
 
 
+@sqlite_only  # holds SQLite's write lock to catch the import part-way
 def test_import_killed_with_its_rows_uncommitted_leaves_the_file_absent_or_whole(
         settings: Settings, e5: E5Embedder, stocked: dict[str, int], tmp_path: Path):
     child, lock = _import_behind_write_lock(settings, tmp_path)

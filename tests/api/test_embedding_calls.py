@@ -6,11 +6,9 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy.pool import StaticPool
 
 from api.main import create_app
 from embeddings.base import Embedder
-from matcher.platform.db import make_engine
 from tests.conftest import authorize, runtime_with_sectors
 from tests.factories import dossier_payload, enterprise_payload, need_payload
 
@@ -28,10 +26,9 @@ class Counting(Embedder):
 
 
 @pytest.fixture
-def counted(settings, e5) -> Iterator[tuple[TestClient, Counting]]:
+def counted(settings, e5, engine) -> Iterator[tuple[TestClient, Counting]]:
     embedder = Counting(e5)
-    runtime = runtime_with_sectors(settings, embedder, make_engine("sqlite://",
-                                   poolclass=StaticPool), persist=False)
+    runtime = runtime_with_sectors(settings, embedder, engine, persist=False)
     with TestClient(create_app(runtime)) as client:
         authorize(client, runtime)
         yield client, embedder

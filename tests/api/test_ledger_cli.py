@@ -25,9 +25,10 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def engine(tmp_path: Path, monkeypatch) -> Iterator[Engine]:
-    """A file database the CLI reads through the settings, with a plan and two introductions."""
-    url = f"sqlite:///{tmp_path / 'ketnoi.db'}"
+def engine(tmp_path: Path, monkeypatch, database_url: str | None) -> Iterator[Engine]:
+    """A file database (or the test's PostgreSQL one) the CLI reads through the settings, with
+    a plan and two introductions."""
+    url = database_url or f"sqlite:///{tmp_path / 'ketnoi.db'}"
     monkeypatch.setenv("KETNOI_DATABASE_URL", url)
     get_settings.cache_clear()
     built = ledger_engine(url)

@@ -3,7 +3,7 @@ jurisdiction, and no write widens anyone's view. The attacker's reproductions of
 every event write, generated from the routes."""
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from api.access import RULES
 from matcher.auth.keys import KeyRequestError, create_key
@@ -64,7 +64,8 @@ def test_a_broker_cannot_move_an_enterprise_into_its_province(access_world) -> N
     with runtime.session() as session:
         moves = session.exec(select(AuditEntry).where(
             AuditEntry.table_name == "enterprise",
-            AuditEntry.record_id == str(world.hp_enterprise))).all()
+            AuditEntry.record_id == str(world.hp_enterprise))
+            .order_by(col(AuditEntry.id))).all()
     assert [(m.before or {}).get("jurisdiction") for m in moves if "admin" in m.actor][-2:] \
         == ["HP", "BG"]
 
@@ -93,7 +94,7 @@ def test_making_a_need_more_public_is_for_admins_and_its_own_enterprise(access_w
     with runtime.session() as session:
         changes = session.exec(select(AuditEntry).where(
             AuditEntry.table_name == "need", AuditEntry.record_id == str(bg_brokers),
-            AuditEntry.action == "update")).all()
+            AuditEntry.action == "update").order_by(col(AuditEntry.id))).all()
     assert [c.after["confidentiality"] for c in changes] == ["confidential", "intermediaries"]
 
 

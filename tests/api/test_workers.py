@@ -1,6 +1,6 @@
 """Several server processes and a CLI on one database: a dossier `ketnoi import` writes while
 `ketnoi serve --workers 2` runs is applied by both workers and found by `/search`, without a
-restart."""
+restart (on SQLite, and on PostgreSQL in `make test-postgres`)."""
 
 import json
 import os
@@ -84,7 +84,8 @@ def _workers(client: httpx.Client, condition, timeout: float = 30) -> set[str]:
     return met
 
 
-def test_an_import_is_searchable_on_a_running_server_with_two_workers(tmp_path: Path, e5):
-    delay = _imported_while_serving(tmp_path, e5)
+def test_an_import_is_searchable_on_a_running_server_with_two_workers(
+        tmp_path: Path, e5, database_url: str | None):
+    delay = _imported_while_serving(tmp_path, e5, database_url)
     print(f"searchable in both workers {delay:.2f} s after `ketnoi import` ended")
     assert delay < 1.0

@@ -5,14 +5,14 @@ from datetime import date
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import StaticPool
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
 import matcher.ledger.models  # noqa: F401  (registers the ledger tables)
 from matcher.ingest.seed import load_sectors
 from matcher.ledger.models import Plan, PlanPeriod, Target
 from matcher.models import Dossier, Enterprise, Need
 from matcher.platform.config import REPO_ROOT
-from matcher.platform.db import make_engine
+from matcher.platform.db import create_tables, make_engine
 from tests.factories import dossier_payload, enterprise_payload, need_payload
 
 SEED = REPO_ROOT / "seed_data"
@@ -21,7 +21,7 @@ SEED = REPO_ROOT / "seed_data"
 def ledger_engine(url: str = "sqlite://") -> Engine:
     """A database with every table and the seed sector taxonomies (in memory by default)."""
     built = make_engine(url, poolclass=StaticPool) if url == "sqlite://" else make_engine(url)
-    SQLModel.metadata.create_all(built)
+    create_tables(built)
     with Session(built) as s:
         load_sectors(s, SEED / "sectors.json")
         s.commit()

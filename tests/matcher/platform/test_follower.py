@@ -156,8 +156,8 @@ def test_a_new_process_resumes_from_the_snapshot_and_replays_the_rest(settings, 
     assert _titles(later, "cassava starch")[0] == "Cassava starch wastewater treatment"
 
 
-def test_one_process_at_a_time_writes_the_snapshot(tmp_path: Path) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
+def test_one_process_at_a_time_writes_the_snapshot(tmp_path: Path, engine) -> None:
+    """A file lock beside the index on SQLite, an advisory lock on PostgreSQL."""
     with snapshot_lock(engine, tmp_path / "index") as first:
         with snapshot_lock(engine, tmp_path / "index") as second:
             assert (first, second) == (True, False)

@@ -1,0 +1,1 @@
+"""The revision scripts, one per schema change, numbered in order (`ketnoi db revision`)."""
