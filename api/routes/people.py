@@ -1,7 +1,7 @@
 """People acting for an intermediary organisation."""
 
 from fastapi import APIRouter
-from sqlmodel import select
+from sqlmodel import col, select
 
 from api.crud import get_or_404
 from api.deps import SessionDep
@@ -15,7 +15,8 @@ router = APIRouter(prefix="/ledger/intermediaries/{intermediary_id}/people", tag
 def read_people(session: SessionDep, intermediary_id: int) -> list[Person]:
     """The people acting for an intermediary."""
     get_or_404(session, Intermediary, intermediary_id)
-    return list(session.exec(select(Person).where(Person.intermediary_id == intermediary_id)))
+    return list(session.exec(select(Person).where(Person.intermediary_id == intermediary_id)
+                             .order_by(col(Person.id))))
 
 
 @router.post("", response_model=PersonPublic, status_code=201)

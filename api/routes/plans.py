@@ -69,7 +69,8 @@ def _plan_public(session: Session, plan: Plan) -> PlanPublic:
                            .order_by(col(PlanPeriod.start))).all()
     out = []
     for period in periods:
-        targets = session.exec(select(Target).where(Target.period_id == period.id)).all()
+        targets = session.exec(select(Target).where(Target.period_id == period.id)
+                               .order_by(col(Target.id))).all()
         out.append(PeriodIn(label=period.label, start=period.start, end=period.end,
                             targets=[TargetIn.model_validate(t) for t in targets]))
     return PlanPublic.model_validate(plan, update={"periods": out})

@@ -1,7 +1,7 @@
 """Trainings (đào tạo) on technology search, assessment and transfer, with their trainees."""
 
 from fastapi import APIRouter
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from api.crud import Limit, Skip, page
 from api.deps import SessionDep
@@ -45,7 +45,8 @@ def create_training(session: SessionDep, policy: PolicyDep,
 
 def _training_public(session: Session, training: Training) -> TrainingPublic:
     """The training with its trainees."""
-    people = session.exec(select(TrainingParticipant).where(
-        TrainingParticipant.training_id == training.id)).all()
+    people = session.exec(select(TrainingParticipant)
+                          .where(TrainingParticipant.training_id == training.id)
+                          .order_by(col(TrainingParticipant.id))).all()
     return TrainingPublic.model_validate(training, update={
         "participants": [TrainingParticipantBase.model_validate(p) for p in people]})
