@@ -107,7 +107,13 @@ class Runtime:
         meanwhile: `follower.ready` says when the index is current)."""
 
         def run() -> None:
-            self.sync(progress=_log_progress())
+            while not self._stop.is_set():
+                try:
+                    self.sync(progress=_log_progress())
+                    break
+                except Exception:  # the database down or busy at start: try again
+                    log.exception("catching up with the database failed; trying again")
+                    self._stop.wait(self.settings.index_poll_seconds * 20)
             self.follower.follow(self._stop, self.settings.index_poll_seconds,
                                  self.settings.index_snapshot_seconds)
 
