@@ -1,20 +1,26 @@
 """`ketnoi` killed with SIGKILL part-way: an imported file is in the database whole or not at all,
 records committed before survive, and the next start finds the index drift and repairs it."""
 
+import itertools
 import json
 import os
 import re
+import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlmodel import select
 
 from embeddings.e5 import E5Embedder
+from matcher.auth.keys import create_key
+from matcher.auth.models import Role
 from matcher.ingest.importer import import_records
 from matcher.ingest.seed import load_sectors
 from matcher.models import Dossier
@@ -252,3 +258,135 @@ def test_rebuild_killed_while_embedding_leaves_loadable_files_and_is_repaired(
     _assert_in_step(restarted)
     assert _top_title(restarted, "biogas from pig farm wastewater") == "Swine wastewater digester"
     assert _top_title(restarted, "grain dryer model 42") == "Grain dryer model 42"
+
+
+# -- a server worker killed while it handles POSTs -------------------------------------------
+
+WRITERS = 4  # client threads posting at once: when the server is killed, some are in flight
+
+
+def _env_for(settings: Settings) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KETNOI_")}
+    env.update(KETNOI_DATA_DIR=str(settings.data_dir), KETNOI_SEED_DIR=str(settings.seed_dir),
+               KETNOI_WRITE_RATE_LIMIT="100000/minute", PYTHONPATH=str(REPO_ROOT),
+               HF_HUB_OFFLINE="1", OMP_WAIT_POLICY="passive")
+    return env
+
+
+def _serve(settings: Settings, tmp_path: Path, key: str) -> tuple[subprocess.Popen, str]:
+    """`ketnoi serve` (one worker: the process that handles requests) on a free port, once its
+    index is ready; its process and URL."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    with (tmp_path / "serve.txt").open("a") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-c", "from api.cli import app; app(prog_name='ketnoi')", "serve",
+             "--host", "127.0.0.1", "--port", str(port)],
+            cwd=tmp_path, env=_env_for(settings), stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+
+    def ready() -> bool:
+        try:
+            return httpx.get(f"{url}/health/ready", headers={"X-API-Key": key}).status_code == 200
+        except httpx.TransportError:
+            return False
+
+    _wait(server, tmp_path, "being ready", ready, interval=0.2)
+    return server, url
+
+
+def _admin_key(settings: Settings, e5: E5Embedder) -> str:
+    runtime = build_runtime(settings, embedder=e5)
+    with runtime.session() as session:
+        _, key = create_key(session, Role.admin, "durability test")
+    runtime.engine.dispose()
+    return key
+
+
+class Posting:
+    """Client threads that POST dossiers until the server stops answering; they remember the
+    dossiers acknowledged (201) and how many requests are in flight."""
+
+    def __init__(self, url: str, key: str) -> None:
+        self.url, self.key = url, key
+        self.acknowledged: dict[str, int] = {}  # ref → id, from the 201 bodies
+        self.in_flight = 0
+        self._lock = threading.Lock()
+        self.threads = [threading.Thread(target=self._post, args=(n,)) for n in range(WRITERS)]
+        for thread in self.threads:
+            thread.start()
+
+    def _post(self, number: int) -> None:
+        with httpx.Client(base_url=self.url, headers={"X-API-Key": self.key},
+                          timeout=60) as client:
+            for serial in itertools.count():
+                ref = f"K-{number}-{serial}"
+                body = dossier_payload(ref=ref, title=f"Kiln controller {number}-{serial}",
+                                       summary="Kiln firing curve control.", description="",
+                                       keywords=[])
+                with self._lock:
+                    self.in_flight += 1
+                try:
+                    answer = client.post("/dossiers", json=body)
+                except httpx.TransportError:
+                    return  # the server is gone; this request may or may not have committed
+                finally:
+                    with self._lock:
+                        self.in_flight -= 1
+                assert answer.status_code == 201, answer.text
+                self.acknowledged[ref] = answer.json()["id"]
+
+    def join(self) -> None:
+        for thread in self.threads:
+            thread.join(timeout=60)
+
+
+def _cli(settings: Settings, tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", "from api.cli import app; app(prog_name='ketnoi')", *args],
+        cwd=tmp_path, env=_env_for(settings), capture_output=True, text=True, timeout=120)
+
+
+def _replayed_drift(settings: Settings, e5: E5Embedder) -> dict[str, str]:
+    """What `ketnoi index verify` reports, in this process: the last snapshot loaded, the outbox
+    replayed from its position, then compared with the database (no repair)."""
+    runtime = build_runtime(settings, embedder=e5)
+    assert runtime.load(), "no usable snapshot"
+    with runtime.session() as session:
+        drifts = runtime.index.verify(session)
+    runtime.engine.dispose()
+    return {name: str(drift) for name, drift in drifts.items()}
+
+
+def test_server_killed_while_writing_loses_nothing_it_acknowledged(
+        settings: Settings, e5: E5Embedder, stocked: dict[str, int], tmp_path: Path):
+    key = _admin_key(settings, e5)
+    server, url = _serve(settings, tmp_path, key)
+    posting = Posting(url, key)
+    _wait(server, tmp_path, "acknowledging 8 dossiers", lambda: len(posting.acknowledged) >= 8)
+    in_flight = posting.in_flight
+    server.kill()
+    assert server.wait() == -9
+    posting.join()
+    assert in_flight > 0, "killed between requests, not while handling one"
+    acknowledged = dict(posting.acknowledged)
+
+    # nothing acknowledged is lost, and the saved index with the outbox replayed has no drift
+    refs = _refs(build_runtime(settings, embedder=e5))
+    assert {r: refs.get(r) for r in acknowledged} == acknowledged
+    assert _replayed_drift(settings, e5) == {"dossiers": "0 missing, 0 stale, 0 extra",
+                                             "needs": "0 missing, 0 stale, 0 extra"}
+
+    server, url = _serve(settings, tmp_path, key)  # starts again and catches up
+    ready = httpx.get(f"{url}/health/ready").json()
+    assert ready["dossiers"] == len(refs)
+    found = httpx.get(f"{url}/search", params={"q": "kiln controller", "limit": 100},
+                      headers={"X-API-Key": key}).json()["data"]
+    assert set(acknowledged.values()) <= {d["id"] for d in found}
+    server.terminate()  # a clean stop saves a snapshot (uvicorn then re-raises SIGTERM)
+    assert server.wait(60) in (0, -15)
+    assert "index snapshot at outbox" in _output(tmp_path, "serve.txt")
+    verified = _cli(settings, tmp_path, "index", "verify")
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert "dossiers: 0 missing, 0 stale, 0 extra" in verified.stdout
