@@ -33,6 +33,12 @@ app.add_typer(cli_keys.app, name="keys")
 app.add_typer(cli_db.app, name="db")
 
 
+# How long uvicorn waits for a worker to answer its health check before it kills the worker as
+# hung and starts another. Its default, 5 s, is less than a worker needs to import the app on a
+# busy 2-core machine (7 s measured): workers were killed before they started, over and over.
+WORKER_HEALTHCHECK_SECONDS = 60
+
+
 def _runtime() -> Runtime:
     return build_runtime(get_settings())
 
@@ -192,10 +198,9 @@ def serve(host: str | None = None, port: int | None = None,
 
     settings = get_settings()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    # a worker loads the embedding model before it answers: give it time before the
-    # supervisor takes it for dead and starts another
     uvicorn.run("api.main:create_app", factory=True, host=host or settings.host,
-                port=port or settings.port, workers=workers, timeout_worker_healthcheck=180)
+                port=port or settings.port, workers=workers,
+                timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS)
 
 
 @app.command()

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from embeddings.files import private_file
@@ -186,12 +187,23 @@ class IndexFollower:
             self.index.save(position)
             through = min([position["cursor"], *position["gaps"]]) - 1 if position["gaps"] \
                 else position["cursor"]
-            with Session(self.engine) as session:
-                pruned = prune(session, through, utcnow() - KEEP_OUTBOX)
-                session.commit()
+            pruned = self._prune(through)
             log.info("index snapshot at outbox %d (%d old outbox rows pruned)",
                      position["cursor"], pruned)
             return True
+
+    def _prune(self, through: int) -> int:
+        """Delete outbox rows the snapshot made unnecessary; 0 when the database is busy (a
+        long import holding SQLite's write lock): pruning is housekeeping, the next snapshot
+        does it, and it must not end the follower's thread."""
+        try:
+            with Session(self.engine) as session:
+                pruned = prune(session, through, utcnow() - KEEP_OUTBOX)
+                session.commit()
+                return pruned
+        except OperationalError as exc:
+            log.warning("outbox not pruned this time: %s", exc)
+            return 0
 
 
 @contextmanager

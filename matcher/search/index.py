@@ -170,7 +170,10 @@ class SearchIndex:
                 if self.collection(name) is not collection:
                     continue  # a snapshot was loaded meanwhile: decide again against it
                 wanted = {i for i in states if newer(i)}
-                gone = [i for i in wanted if states[i] is None and i in collection.docs]
+                # a snapshot loads documents from the database, so a record deleted since
+                # then has its vector but no document: it is gone too
+                gone = [i for i in wanted if states[i] is None
+                        and (i in collection.docs or i in collection.vectors.hashes)]
                 embedded = [j for j, d in enumerate(fresh) if d.id in wanted]
                 relabelled = [d for i, d in states.items() if i in wanted and d is not None
                               and collection.docs.get(i) != d

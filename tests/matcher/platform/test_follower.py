@@ -156,6 +156,23 @@ def test_a_new_process_resumes_from_the_snapshot_and_replays_the_rest(settings, 
     assert _titles(later, "cassava starch")[0] == "Cassava starch wastewater treatment"
 
 
+def test_a_record_deleted_after_the_snapshot_leaves_the_replayed_index(settings, e5) -> None:
+    first = _process(settings, e5, persist=True)
+    with session_scope(first.engine) as session:
+        load_sectors(session, SEED / "sectors.json")
+    kept = _write(first, title="Heat-pump lychee dryer")
+    deleted = _write(first, title="Cassava starch wastewater treatment")
+    first.sync()  # saves a snapshot holding both
+    with first.session() as session:
+        session.delete(session.get(Dossier, deleted))
+        first.commit(session, "dossier")
+    later = _process(settings, e5, persist=True)
+    assert later.load()  # the snapshot (both vectors), then the outbox: the deletion
+    assert set(later.index.dossiers.vectors.hashes) == {kept}
+    with later.session() as session:
+        assert later.index.verify(session)["dossiers"].clean
+
+
 def test_one_process_at_a_time_writes_the_snapshot(tmp_path: Path, engine) -> None:
     """A file lock beside the index on SQLite, an advisory lock on PostgreSQL."""
     with snapshot_lock(engine, tmp_path / "index") as first:
