@@ -17,6 +17,7 @@ BENCHMARKS = [
     ("benchmarks.ann_recall", []),
     ("benchmarks.speed", ["--docs", "100"]),  # 100 abstracts embedded twice: ~3 min
     ("benchmarks.load", []),
+    ("benchmarks.concurrency", []),  # issue 13's ratios; starts a throwaway PostgreSQL cluster
     ("benchmarks.events_benchmark", []),
 ]
 

@@ -7,7 +7,7 @@ from datetime import date
 
 import numpy as np
 from pydantic import BaseModel, Field
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from matcher.models import Dossier, Enterprise, Need
 from matcher.models.sector_catalog import SectorCatalog
@@ -143,7 +143,7 @@ class MatchService:
             found = assess(dossier, session.get(Enterprise, need.enterprise_id), need, self.rates)
             return found.discreet() if discreet else found
 
-        return self._rank(query, "needs", list(dossier.sector_codes), catalog, allowed,
+        return self._rank(session, query, "needs", list(dossier.sector_codes), catalog, allowed,
                           feasibility, "need", limit, vectors)
 
     def _dossiers_for(self, session: Session, query: Query, sectors: list[str],
@@ -159,11 +159,11 @@ class MatchService:
             found = assess(dossier, enterprise, need, self.rates)
             return found.discreet() if discreet else found
 
-        return self._rank(query, "dossiers", sectors, catalog, allowed, feasibility, "dossier",
-                          limit)
+        return self._rank(session, query, "dossiers", sectors, catalog, allowed, feasibility,
+                          "dossier", limit)
 
-    def _rank(self, query: Query, collection: str, sectors: list[str], catalog: SectorCatalog,
-              allowed, feasibility, kind: str, limit: int,
+    def _rank(self, session: Session, query: Query, collection: str, sectors: list[str],
+              catalog: SectorCatalog, allowed, feasibility, kind: str, limit: int,
               vectors: dict[str, np.ndarray] | None = None) -> MatchList:
         if not has_words(query.original):
             # the embedding of "!!" still has nearest neighbours, and they can look confident
@@ -173,6 +173,8 @@ class MatchService:
                               self.weights, vectors)
         total_weight = sum(self.weights.values())
         themes = catalog.themes(sectors)
+        # the candidates' rows in one query: `feasibility` then finds them in the session
+        held = _prefetch(session, collection, [c.id for c in candidates])  # noqa: F841
         scored = []
         for cand in candidates:
             doc = cand.doc
@@ -198,6 +200,21 @@ class MatchService:
             data=data,
             count=len(data),
         )
+
+
+def _prefetch(session: Session, collection: str, ids: list[int]) -> list:
+    """Load the rows of `ids` (and, for needs, their enterprises) in one query each, into the
+    session's identity map, so that `session.get` of each candidate asks the database nothing
+    (it asked once per candidate: 30 queries, a third of a search's time). The caller keeps
+    the returned list while it reads them: the identity map holds rows only weakly."""
+    if not ids:
+        return []
+    model = Dossier if collection == "dossiers" else Need
+    rows: list = list(session.exec(select(model).where(col(model.id).in_(ids))).all())
+    if model is Need:
+        owners = {n.enterprise_id for n in rows}
+        rows += session.exec(select(Enterprise).where(col(Enterprise.id).in_(owners))).all()
+    return rows
 
 
 def _dossier_filter(index: SearchIndex, catalog: SectorCatalog, filters: DossierFilters):

@@ -218,29 +218,28 @@ def test_import_killed_with_its_rows_uncommitted_leaves_the_file_absent_or_whole
     _assert_in_step(restarted)
 
 
-def test_import_killed_while_embedding_writes_nothing_and_a_rerun_is_followed(
+@sqlite_only  # holds SQLite's write lock to catch the import part-way
+def test_imported_rows_appear_all_at_once_and_the_next_start_indexes_them(
         settings: Settings, e5: E5Embedder, stocked: dict[str, int], tmp_path: Path):
-    """`ketnoi import` embeds a file's records before it writes them: killed then, it leaves
-    the database as it was; run again, it writes the whole file, and a running process's
-    follower puts every record in its index."""
-    bulk = tmp_path / "bulk.jsonl"
-    bulk.write_text("\n".join(json.dumps(r) for r in _bulk_rows()), "utf-8")
-    child = _ketnoi(settings, tmp_path, "import", "dossiers", str(bulk))
-    _wait(child, tmp_path, "embedding its first batch", lambda: re.search(
-        rf"embedding: .*\| *[1-9]\d*/{BULK} ", _output(tmp_path, "err.txt")) is not None)
-    child.kill()
-    assert child.wait() == -9
+    # `ketnoi import` embeds first and then writes; it no longer indexes after writing, so
+    # there is no indexing phase left to kill (the embedding and write phases are killed in
+    # the tests with a following server below)
+    child, lock = _import_behind_write_lock(settings, tmp_path)
+    lock.execute("ROLLBACK")
+    lock.close()
+    # Watched from outside, the rows of the file appear all at once, never some of them.
+    seen = _counts_until_done(settings, child, tmp_path)
+    assert seen[0] == 2 and set(seen) == {2, 2 + BULK}
+    assert child.wait(60) == 0
 
-    server = _restart(settings, e5)
-    assert _refs(server) == stocked
-    server.sync()
-    _assert_in_step(server)
-    rerun = _ketnoi(settings, tmp_path, "import", "dossiers", str(bulk))
-    assert rerun.wait(300) == 0, _output(tmp_path)
-    assert server.follower.catch_up() == BULK
-    assert set(_refs(server)) - set(stocked) == {f"B-{i}" for i in range(BULK)}
-    _assert_in_step(server)
-    assert _top_title(server, "grain dryer model 137") == "Grain dryer model 137"
+    restarted = _restart(settings, e5)  # the saved index, without the outbox replayed
+    refs = _refs(restarted)
+    assert {r: refs[r] for r in stocked} == stocked
+    assert set(refs) - set(stocked) == {f"B-{i}" for i in range(BULK)}
+    assert sorted(_missing(restarted)) == sorted(refs[f"B-{i}"] for i in range(BULK))
+    restarted.sync()
+    _assert_in_step(restarted)
+    assert _top_title(restarted, "grain dryer model 137") == "Grain dryer model 137"
 
 
 def test_rebuild_killed_while_embedding_leaves_loadable_files_and_is_repaired(
@@ -440,6 +439,7 @@ def test_import_killed_while_embedding_writes_nothing_and_a_following_server_has
     _assert_in_step(following)
 
 
+@sqlite_only  # holds SQLite's write lock to catch the import part-way
 def test_import_killed_while_writing_leaves_all_or_nothing_and_a_following_server_no_drift(
         settings: Settings, stocked: dict[str, int], following: Runtime, tmp_path: Path):
     child, lock = _import_behind_write_lock(settings, tmp_path)
