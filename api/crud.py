@@ -9,7 +9,6 @@ from sqlmodel import Session, SQLModel, select
 from matcher.platform.db import MAX_INT
 
 T = TypeVar("T", bound=SQLModel)
-STAMPS = {"id", "created_at", "updated_at"}  # fields a client never sets
 # An optional filter of a list by a record id (no id is beyond what a column holds).
 IdFilter = Annotated[int | None, Query(ge=1, le=MAX_INT)]
 Skip = Annotated[int, Query(ge=0)]  # records skipped before a page

@@ -32,7 +32,7 @@ from tests.factories import dossier_payload, enterprise_payload, need_payload
 CLIENTS = 20
 WRITES = 200
 # Each client's 200 writes. Only need creations and text changes are embedded (~15–50 ms each,
-# serialised by the index lock), so they are a quarter of the writes: 400 + 100 embeddings.
+# outside the index lock), so they are a quarter of the writes: 400 + 100 embeddings.
 PLAN = {"create_enterprise": 3, "create_need": 20, "patch_need_text": 5,
         "patch_need_fields": 72, "patch_enterprise": 100}
 PROBLEMS = [
