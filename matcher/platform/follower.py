@@ -21,7 +21,7 @@ import socket
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
@@ -128,8 +128,8 @@ class IndexFollower:
 
     # -- in the background ---------------------------------------------------------------------
 
-    def follow(self, stop: threading.Event, poll_seconds: float, snapshot_seconds: float,
-               on_error: Callable[[Exception], None] | None = None) -> None:
+    def follow(self, stop: threading.Event, poll_seconds: float,
+               snapshot_seconds: float) -> None:
         """Catch up whenever the outbox grows, until `stop` is set; snapshot now and then."""
         wait = self._listener(poll_seconds) if self.engine.dialect.name == "postgresql" \
             else None
@@ -147,8 +147,6 @@ class IndexFollower:
                     last_snapshot = time.monotonic()
             except Exception as exc:  # a database restart must not end following for good
                 log.warning("following the outbox: %s", exc)
-                if on_error:
-                    on_error(exc)
                 stop.wait(poll_seconds)
                 wait = self._listener(poll_seconds) if wait is not None else None
 

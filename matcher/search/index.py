@@ -141,10 +141,6 @@ class SearchIndex:
         """The collection called `dossiers` or `needs`."""
         return {"dossiers": self.dossiers, "needs": self.needs}[name]
 
-    def reading(self):
-        """The shared side of the lock, for a search."""
-        return self.lock.reading()
-
     # -- following the database --------------------------------------------------------------
 
     def apply(self, name: str, states: dict[int, Document | None],

@@ -14,7 +14,7 @@ from matcher.models.sector_catalog import SectorCatalog
 from matcher.rules.feasibility import ExchangeRates, Feasibility, assess
 from matcher.search.documents import Document, dossier_document, dossier_text, need_text
 from matcher.search.explanations import explain
-from matcher.search.index import SearchIndex
+from matcher.search.index import MODELS, SearchIndex
 from matcher.search.query import Query, QueryBuilder, has_words
 from matcher.search.retrieval import (
     DEFAULT_WEIGHTS,
@@ -209,7 +209,7 @@ def _prefetch(session: Session, collection: str, ids: list[int]) -> list:
     the returned list while it reads them: the identity map holds rows only weakly."""
     if not ids:
         return []
-    model = Dossier if collection == "dossiers" else Need
+    model = MODELS[collection][0]
     rows: list = list(session.exec(select(model).where(col(model.id).in_(ids))).all())
     if model is Need:
         owners = {n.enterprise_id for n in rows}

@@ -120,7 +120,7 @@ def retrieve(index: SearchIndex, collection: Collection | str, query: Query, k: 
     channels = [c for c, w in weights.items() if w]
     vectors = vectors if vectors is not None else query_vectors(index, query, channels)
     pool = max(POOL, k)
-    with index.reading():
+    with index.lock.reading():
         if isinstance(collection, str):
             collection = index.collection(collection)
         allowed_ids = None
