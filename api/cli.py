@@ -9,7 +9,7 @@ import typer
 from sqlmodel import select
 from tqdm import tqdm
 
-from api import cli_db, cli_events, cli_keys, cli_report
+from api import cli_db, cli_events, cli_keys, cli_report, cli_users
 from matcher.auth.keys import create_key
 from matcher.auth.models import ApiKey, Role
 from matcher.ingest.importer import KINDS, import_records, pending_records
@@ -31,6 +31,7 @@ app.add_typer(cli_report.app, name="report")
 app.add_typer(cli_events.app, name="event")
 app.add_typer(cli_keys.app, name="keys")
 app.add_typer(cli_db.app, name="db")
+app.add_typer(cli_users.app, name="users")
 
 
 # How long uvicorn waits for a worker to answer its health check before it kills the worker as
@@ -71,6 +72,7 @@ def init(seed: Annotated[bool, typer.Option(help="Load seed_data/.")] = True) ->
             history = seed_ledger(session, settings.seed_dir)
         typer.echo(f"seed loaded: {report}; ledger: {history}")
     _first_admin_key(runtime)
+    _first_admin_user(runtime)
     _sync(runtime)
 
 
@@ -84,6 +86,21 @@ def _first_admin_key(runtime: Runtime) -> None:
     typer.echo("No API key existed, so an admin key was issued. Send it as header X-API-Key; "
                "it is shown only now:")
     typer.echo(f"  {secret}")
+
+
+def _first_admin_user(runtime: Runtime) -> None:
+    """On a database without users, create the first admin of the web application."""
+    with runtime.session() as session:
+        session.info["actor"] = "cli (ketnoi init)"
+        made = cli_users.first_admin(session)
+    if made is None:
+        return
+    email, password = made
+    typer.echo("No user existed, so the first admin of the web application was created. Open "
+               f"http://{get_settings().host}:{get_settings().port}/ and log in with")
+    typer.echo(f"  e-mail:   {email}")
+    typer.echo(f"  password: {password}   (shown only now; change it on the account page, or "
+               "set a new one with `ketnoi users password`)")
 
 
 @app.command("import")

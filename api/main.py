@@ -6,7 +6,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
 
-from api import errors, headers, openapi
+from api import docs, errors, headers, openapi, web
 from api.routes import (
     agendas,
     audit,
@@ -57,7 +57,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
 
     settings = runtime.settings if runtime is not None else get_settings()
     app = FastAPI(title="KetNoi", version="0.1.0", lifespan=lifespan,
-                  dependencies=[Depends(authorize)], max_body_size=settings.max_body_bytes,
+                  docs_url=None, redoc_url=None, max_body_size=settings.max_body_bytes,
                   description="Technology-transfer matchmaking: Vietnamese needs ↔ foreign "
                               "technology dossiers, within priority sectors, with reasons.")
     app.state.write_limiter = WriteLimiter(settings.write_rate_limit)
@@ -66,9 +66,11 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
                    plans, progress, reports,
                    events, participants, meeting_requests, meetings, schedule, agendas, outcomes,
                    audit, health):
-        app.include_router(module.router)
+        app.include_router(module.router, dependencies=[Depends(authorize)])
     openapi.install(app)
     errors.install(app)
+    docs.install(app)
+    web.install(app)  # after errors: its error pages wrap the API's handlers
     headers.install(app)
 
     return app

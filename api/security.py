@@ -48,12 +48,13 @@ class WriteLimiter:
                 self._limiter = MovingWindowRateLimiter(limit_storage(runtime))
             return self._limiter
 
-    def hit(self, key_id: int, runtime: Runtime) -> int | None:
-        """Count one write; None if allowed, else seconds until the next one is."""
+    def hit(self, who: str, runtime: Runtime) -> int | None:
+        """Count one write of `who` (`Principal.limit_key`); None if allowed, else seconds
+        until the next one is."""
         limiter = self.limiter(runtime)
-        if limiter.hit(self.item, "writes", str(key_id)):
+        if limiter.hit(self.item, "writes", who):
             return None
-        reset = limiter.get_window_stats(self.item, "writes", str(key_id)).reset_time
+        reset = limiter.get_window_stats(self.item, "writes", who).reset_time
         return max(1, int(reset - time.time()) + 1)
 
 
@@ -95,12 +96,12 @@ def authorize(request: Request, runtime: RuntimeDep, session: SessionDep,
     elif principal.role not in rule.roles:
         raise HTTPException(403, f"role '{principal.role.value}' may not call "
                                  f"{request.method} {route.path}")  # type: ignore[union-attr]
-    if request.method in WRITES and principal.key_id is not None:
+    if request.method in WRITES and principal.limit_key is not None:
         # The count takes a connection of its own (it must commit whatever the request does):
         # end the key lookup's read first, so that a request never holds two connections and
         # a full pool cannot leave every request waiting for a second one.
         session.rollback()
-        wait = request.app.state.write_limiter.hit(principal.key_id, runtime)
+        wait = request.app.state.write_limiter.hit(principal.limit_key, runtime)
         if wait is not None:
             raise HTTPException(429, f"write rate limit {runtime.settings.write_rate_limit} "
                                      f"reached for this key", headers={"Retry-After": str(wait)})

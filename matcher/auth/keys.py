@@ -21,11 +21,20 @@ class Principal:
     org: str = ""
     jurisdiction: str | None = None
     enterprise_id: int | None = None
+    user_id: int | None = None  # a person logged in to the web application, not a key
 
     def __str__(self) -> str:
         if self.role is None:
             return "anonymous"
-        return f"key {self.key_id} ({self.role.value}, {self.org})"
+        who = f"user {self.user_id}" if self.user_id is not None else f"key {self.key_id}"
+        return f"{who} ({self.role.value}, {self.org})"
+
+    @property
+    def limit_key(self) -> str | None:
+        """Whose budget a write counts against in the write rate limit (None: nobody's)."""
+        if self.user_id is not None:
+            return f"user:{self.user_id}"
+        return None if self.key_id is None else str(self.key_id)
 
 
 ANONYMOUS = Principal()
@@ -40,23 +49,31 @@ def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+def check_scope(session: Session, role: Role, org: str, jurisdiction: str | None,
+                enterprise_id: int | None, what: str = "key") -> None:
+    """Raise `KeyRequestError` (naming the option) unless the scope suits the role: an
+    enterprise `what` (key or user) acts for an existing enterprise, an intermediary or
+    organiser for one province. Keys and users share these rules."""
+    if not org.strip():
+        raise KeyRequestError(f"org: give the organisation the {what} is issued to")
+    if role is Role.enterprise:
+        if enterprise_id is None or session.get(Enterprise, enterprise_id) is None:
+            raise KeyRequestError(f"enterprise_id: an enterprise {what} needs an existing "
+                                  f"enterprise (got {enterprise_id})")
+    elif enterprise_id is not None:
+        raise KeyRequestError(f"enterprise_id: only enterprise {what}s act for an enterprise")
+    if role in (Role.intermediary, Role.organiser) and jurisdiction is None:
+        raise KeyRequestError(f"jurisdiction: an {role.value} {what} works for one province; "
+                              f"give its code (e.g. BG)")
+    if jurisdiction is not None and session.get(Jurisdiction, jurisdiction) is None:
+        raise KeyRequestError(f"jurisdiction: unknown jurisdiction '{jurisdiction}'")
+
+
 def create_key(session: Session, role: Role | str, org: str, jurisdiction: str | None = None,
                enterprise_id: int | None = None) -> tuple[ApiKey, str]:
     """Issue and commit a key; returns the record and the secret, which is not stored."""
     role = Role(role)
-    if not org.strip():
-        raise KeyRequestError("org: give the organisation the key is issued to")
-    if role is Role.enterprise:
-        if enterprise_id is None or session.get(Enterprise, enterprise_id) is None:
-            raise KeyRequestError(f"enterprise_id: an enterprise key needs an existing enterprise "
-                            f"(got {enterprise_id})")
-    elif enterprise_id is not None:
-        raise KeyRequestError("enterprise_id: only enterprise keys act for an enterprise")
-    if role in (Role.intermediary, Role.organiser) and jurisdiction is None:
-        raise KeyRequestError(f"jurisdiction: an {role.value} key works for one province; give "
-                              f"its code (e.g. BG)")
-    if jurisdiction is not None and session.get(Jurisdiction, jurisdiction) is None:
-        raise KeyRequestError(f"jurisdiction: unknown jurisdiction '{jurisdiction}'")
+    check_scope(session, role, org, jurisdiction, enterprise_id, "key")
     prefix, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
     key = ApiKey(prefix=prefix, secret_hash=_hash(secret), role=role, org=org.strip(),
                  jurisdiction=jurisdiction, enterprise_id=enterprise_id)

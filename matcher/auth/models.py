@@ -65,3 +65,39 @@ class AuditEntryPublic(SQLModel):
 class AuditEntriesPublic(SQLModel):
     data: list[AuditEntryPublic]
     count: int
+
+
+class User(SQLModel, table=True):
+    """A person who logs in to the web application. Same roles and scope as an API key; the
+    password is stored only as an argon2 hash (`matcher.auth.users`)."""
+
+    __tablename__ = "webuser"  # `user` is a reserved word in PostgreSQL
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True, index=True,
+                       description="Login name, stored lower-case.")
+    name: str = Field(max_length=200)
+    org: str = Field(max_length=200, description="The person's organisation.")
+    role: Role
+    jurisdiction: str | None = Field(None, max_length=16,
+                                     description="Province of an intermediary or organiser.")
+    enterprise_id: int | None = Field(None, foreign_key="enterprise.id",
+                                      description="The enterprise an enterprise user acts for.")
+    password_hash: str = Field(max_length=200)
+    language: str = Field("vi", max_length=5, description="vi or en.")
+    created_at: datetime = Field(default_factory=utcnow)
+    disabled_at: datetime | None = None
+
+
+class WebSession(SQLModel, table=True):
+    """A logged-in browser. Only the SHA-256 of the cookie's token is stored; logging out or
+    disabling the user ends it at once (a signed cookie could not be taken back)."""
+
+    __tablename__ = "websession"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    csrf_token: str = Field(max_length=64, description="Every form of the session sends it.")
+    user_id: int = Field(foreign_key="webuser.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime

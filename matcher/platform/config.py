@@ -99,6 +99,11 @@ class Settings(BaseSettings):
         False,
         description="Allow `GET /search`, `/sectors` and `/jurisdictions` without an API key.",
     )
+    secure_cookies: bool = Field(
+        False,
+        description="Send the web application's session cookie only over HTTPS (set it behind "
+        "a TLS proxy; the local `make run` serves plain HTTP).",
+    )
     write_rate_limit: str = Field(
         "600/minute",
         description="Writes allowed per API key (e.g. `600/minute`, `20/second`); 429 beyond.",

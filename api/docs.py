@@ -1,0 +1,35 @@
+"""The API's interactive documentation at `/docs`, working offline: Swagger UI's files come
+from the `swagger-ui-bundle` package and are served by KetNoi itself (FastAPI's own page loads
+them from a CDN, so it stays blank on a machine without internet). The page starts Swagger UI
+from a script file, not an inline one, so the strict content security policy applies to it too.
+"""
+
+from fastapi import FastAPI
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+from swagger_ui_bundle import swagger_ui_path
+
+PAGE = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>KetNoi API</title>
+<link rel="stylesheet" href="/static/swagger/swagger-ui.css">
+<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
+</head>
+<body>
+<div id="swagger-ui"></div>
+<script src="/static/swagger/swagger-ui-bundle.js"></script>
+<script src="/static/docs.js"></script>
+</body>
+</html>
+"""
+
+
+def install(app: FastAPI) -> None:
+    """Serve `/docs` (mount before the web application's `/static`)."""
+    app.mount("/static/swagger", StaticFiles(directory=swagger_ui_path), name="swagger")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return HTMLResponse(PAGE)
