@@ -71,7 +71,7 @@ def install(app: FastAPI) -> None:
             if not is_web(request):
                 answer = api_handler(request, exc)
                 return await answer if inspect.isawaitable(answer) else answer
-            code = int(status or getattr(exc, "status_code", 500))
+            code = status if status is not None else int(getattr(exc, "status_code", 500))
             headers = getattr(exc, "headers", None) or (
                 {"Retry-After": str(RETRY_AFTER_SECONDS)} if code == 503 else None)
             return error_page(request, code, headers)
