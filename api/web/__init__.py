@@ -10,10 +10,10 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api.web import errors
-from api.web.pages import account
+from api.web.pages import account, admin, events, imports, introductions, needs, progress, search
 
 STATIC = Path(__file__).parent / "static"
-PAGES = (account,)
+PAGES = (account, search, needs, introductions, imports, progress, events, admin)
 
 
 def install(app: FastAPI) -> None:

@@ -1,0 +1,6 @@
+"""Techmart events for organisers: participants, meeting requests, pairing, the grid, agendas,
+outcomes."""
+
+from fastapi import APIRouter
+
+router = APIRouter(include_in_schema=False)
