@@ -41,6 +41,7 @@ CHROMIUM = os.environ.get("KETNOI_CHROMIUM") or shutil.which("chromium") or "/us
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--disable-dev-shm-usage"]
+EMBEDDINGS_KEPT = REPO_ROOT / ".pytest_cache" / "ketnoi-seed-embeddings.sqlite"
 SCREENSHOTS = Path(os.environ.get("KETNOI_SCREENSHOTS", REPO_ROOT / "docs" / "screenshots"))
 
 
@@ -89,18 +90,37 @@ def serve(app, host: str = "127.0.0.1") -> tuple[uvicorn.Server, threading.Threa
     return server, thread, f"http://{host}:{port}"
 
 
+def keep_embeddings(path: Path) -> None:
+    """Keep the seed's vectors for the next run (in pytest's cache folder, not committed)."""
+    import sqlite3
+
+    EMBEDDINGS_KEPT.parent.mkdir(parents=True, exist_ok=True)
+    source = sqlite3.connect(path)
+    target = sqlite3.connect(EMBEDDINGS_KEPT)
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
+
+
 @pytest.fixture(scope="session")
 def site(e5, tmp_path_factory) -> Iterator[Site]:
     """The seeded server (SQLite file, real index), shared by the browser tests."""
     from api.main import create_app
 
     data = tmp_path_factory.mktemp("site")
+    # The seed's vectors from an earlier run, if any (keyed by model and text, so they are the
+    # vectors the model would give): the index is still built and checked in full each time.
+    if EMBEDDINGS_KEPT.exists():
+        shutil.copy(EMBEDDINGS_KEPT, data / "embeddings.sqlite")
     settings = Settings(data_dir=data, seed_dir=SEED, _env_file=None)
     runtime = build_runtime(settings, embedder=e5)
     with session_scope(runtime.engine) as session:
         load_seed(session, SEED)
         seed_ledger(session, SEED)
     runtime.sync()
+    keep_embeddings(data / "embeddings.sqlite")
     users = add_users(runtime)
     server, thread, url = serve(create_app(runtime))
     try:
