@@ -24,7 +24,10 @@ ROLES = [*Role, ANONYMOUS]
 
 
 def _api_routes(app) -> list[APIRoute]:
-    return [c.route for c in iter_route_contexts(app.routes) if isinstance(c.route, APIRoute)]
+    """The JSON API's routes (the web pages and `/docs` are outside the schema: their rules
+    are `api.web.access.PAGES`, tested in tests/api/web/test_page_rules.py)."""
+    return [c.route for c in iter_route_contexts(app.routes)
+            if isinstance(c.route, APIRoute) and c.route.include_in_schema]
 
 
 def test_every_route_has_a_rule(access_world) -> None:
