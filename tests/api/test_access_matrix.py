@@ -46,7 +46,12 @@ def _target(world: World, role: str, owner: bool) -> dict[str, int]:
     else:
         need = world.bg_public if owner else world.hp_public
     enterprise = world.bg_enterprise if owner or role != Role.enterprise else world.hp_enterprise
-    return {"need_id": need, "enterprise_id": enterprise, "dossier_id": world.dossier}
+    # introductions: of the BG public need (every reader's), or of the HP one (not the BG
+    # enterprise's: hidden from its key)
+    introduction = world.records["intro_bg_public" if owner or role != Role.enterprise
+                                 else "intro_hp_public"]
+    return {"need_id": need, "enterprise_id": enterprise, "dossier_id": world.dossier,
+            "introduction_id": introduction}
 
 
 def _hidden(role: str, owner: bool, route: APIRoute) -> bool:
@@ -56,7 +61,7 @@ def _hidden(role: str, owner: bool, route: APIRoute) -> bool:
         return False
     if "need_id" in params:
         return True
-    return "enterprise_id" in params and role == Role.enterprise
+    return bool(params & {"enterprise_id", "introduction_id"}) and role == Role.enterprise
 
 
 def _cases() -> Iterator[tuple[str, str, bool]]:
