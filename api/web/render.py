@@ -7,6 +7,7 @@ from typing import Any
 import jinja2
 from fastapi import Request
 from fastapi.responses import HTMLResponse
+from fastapi.routing import iter_route_contexts
 from fastapi.templating import Jinja2Templates
 
 from api.web import i18n
@@ -46,7 +47,8 @@ def menu(request: Request, caller: Caller | None) -> list[tuple[str, str, bool]]
     """The menu entries the caller may open: (url, label, current)."""
     if caller is None:
         return []
-    names = {route.name for route in request.app.routes if hasattr(route, "name")}
+    names = {c.route.name for c in iter_route_contexts(request.app.routes)
+             if hasattr(c.route, "name")}
     entries = []
     for name, label in MENU:
         if name in names and caller.user.role in PAGES[name]:
