@@ -24,9 +24,11 @@ def get_or_404(session: Session, model: type[T], record_id: int) -> T:
 
 
 def page(session: Session, model: type[T], skip: int, limit: int,
-         *where: Any) -> tuple[list[T], int]:
-    """One page of records ordered by id, and the total count under the same conditions."""
+         *where: Any, descending: bool = False) -> tuple[list[T], int]:
+    """One page of records ordered by id (the newest first if `descending`), and the total
+    count under the same conditions."""
     count = session.exec(select(func.count()).select_from(model).where(*where)).one()
-    rows = session.exec(select(model).where(*where).order_by(model.id)  # type: ignore[attr-defined]
+    order = model.id.desc() if descending else model.id  # type: ignore[attr-defined]
+    rows = session.exec(select(model).where(*where).order_by(order)
                         .offset(min(skip, MAX_INT)).limit(limit))
     return list(rows.all()), int(count)

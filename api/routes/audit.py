@@ -1,5 +1,6 @@
 """The audit log, for admins: who changed which record, when, from what to what."""
 
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -17,9 +18,18 @@ def read_audit(session: SessionDep, skip: Annotated[int, Query(ge=0)] = 0,
                table: Annotated[str | None, Query(description="e.g. `need`, `dossier`.")] = None,
                record_id: str | None = None,
                actor: Annotated[str | None, Query(description="Part of the actor, e.g. "
-                                                              "`key 3` or `enterprise`.")] = None
+                                                              "`key 3` or `enterprise`.")] = None,
+               since: Annotated[datetime | None, Query(
+                   description="Entries at or after this moment (ISO 8601; UTC without a "
+                               "time zone).")] = None,
+               before: Annotated[datetime | None, Query(
+                   description="Entries before this moment (ISO 8601; UTC without a time "
+                               "zone).")] = None,
+               newest_first: Annotated[bool, Query(
+                   description="Newest entries first (default: oldest first).")] = False
                ) -> AuditEntriesPublic:
-    """Audit entries, oldest first, filtered by table, record and actor."""
+    """Audit entries, oldest first (or newest first), filtered by table, record, actor and
+    time."""
     where = []
     if table:
         where.append(AuditEntry.table_name == table)
@@ -27,6 +37,15 @@ def read_audit(session: SessionDep, skip: Annotated[int, Query(ge=0)] = 0,
         where.append(AuditEntry.record_id == record_id)
     if actor:
         where.append(AuditEntry.actor.contains(actor))  # type: ignore[attr-defined]
-    rows, count = page(session, AuditEntry, skip, limit, *where)
+    if since is not None:
+        where.append(AuditEntry.at >= _utc(since))  # type: ignore[arg-type,operator]
+    if before is not None:
+        where.append(AuditEntry.at < _utc(before))  # type: ignore[arg-type,operator]
+    rows, count = page(session, AuditEntry, skip, limit, *where, descending=newest_first)
     return AuditEntriesPublic(data=[AuditEntryPublic.model_validate(r) for r in rows],
                               count=count)
+
+
+def _utc(moment: datetime) -> datetime:
+    """A moment in UTC, as entries are stored (a moment without a time zone is taken as UTC)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)

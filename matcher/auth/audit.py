@@ -3,6 +3,10 @@ and its values before and after, in the same transaction as the write itself.
 
 Callers say who is acting by setting `session.info["actor"]` (and `["request"]`); writes with
 no actor are logged as `system` (seed loading, migrations).
+
+Secrets never reach the log: hashed key secrets and passwords are left out of every entry (a
+change to one is logged as a change, without its values), and browser sessions (whose rows
+hold a CSRF token) are not logged at all.
 """
 
 import json
@@ -15,7 +19,9 @@ from sqlalchemy.orm import UOWTransaction
 from matcher.auth.models import AuditEntry
 from matcher.models.fields import utcnow
 
-SECRET_COLUMNS = {"secret_hash"}
+SECRET_COLUMNS = {"secret_hash", "password_hash"}
+HIDDEN = "(not logged)"  # in place of a secret column's values when it changes
+UNLOGGED_TABLES = {"websession"}  # browser sessions: tokens, not records of the work
 
 
 def _plain(value: Any) -> Any:
@@ -32,10 +38,10 @@ def _changes(obj: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     before, after = {}, {}
     state = inspect(obj)
     for attr in state.mapper.column_attrs:
-        if attr.key in SECRET_COLUMNS:
-            continue
         history = state.attrs[attr.key].history
-        if history.has_changes():
+        if history.has_changes() and attr.key in SECRET_COLUMNS:
+            before[attr.key] = after[attr.key] = HIDDEN  # that it changed, never the value
+        elif history.has_changes():
             before[attr.key] = _plain(history.deleted[0] if history.deleted else None)
             after[attr.key] = _plain(history.added[0] if history.added else None)
     return before, after
@@ -44,6 +50,10 @@ def _changes(obj: Any) -> tuple[dict[str, Any], dict[str, Any]]:
 def _record_id(obj: Any) -> str:
     key = inspect(obj).mapper.primary_key_from_instance(obj)
     return ",".join(str(part) for part in key)
+
+
+def _logged(obj: Any) -> bool:
+    return not isinstance(obj, AuditEntry) and obj.__tablename__ not in UNLOGGED_TABLES
 
 
 def entries(session: OrmSession) -> list[dict[str, Any]]:
@@ -58,16 +68,17 @@ def entries(session: OrmSession) -> list[dict[str, Any]]:
                      "record_id": _record_id(obj), "before": before, "after": after})
 
     for obj in session.new:
-        if not isinstance(obj, AuditEntry):
+        if _logged(obj):
             add("create", obj, None, _columns(obj))
     for obj in session.dirty:
-        if isinstance(obj, AuditEntry) or not session.is_modified(obj):
+        if not _logged(obj) or not session.is_modified(obj):
             continue
         before, after = _changes(obj)
         if after:
             add("update", obj, before, after)
     for obj in session.deleted:
-        add("delete", obj, _columns(obj), None)
+        if _logged(obj):
+            add("delete", obj, _columns(obj), None)
     return rows
 
 
