@@ -34,8 +34,9 @@ test: $(STAMP)
 
 # The API and migration tests again on a throwaway PostgreSQL cluster the tests start
 # themselves (needs the server programs: apt-get install postgresql); see README "Development".
+# The browser tests run once, on SQLite (the pages' TestClient tests run on both).
 test-postgres: $(STAMP)
-	KETNOI_TEST_DATABASE=postgresql $(BIN)/python -m pytest -q tests/api \
+	KETNOI_TEST_DATABASE=postgresql $(BIN)/python -m pytest -q -m "not browser" tests/api \
 		tests/matcher/platform/test_migrations.py tests/matcher/platform/test_outbox.py \
 		tests/matcher/platform/test_follower.py
 

@@ -61,8 +61,8 @@ RULES: dict[str, Rule] = {
     "read_sectors": PUBLIC,
     "search_dossiers": PUBLIC,
     # the ledger of introductions and transfers
-    "read_introductions": READERS,
-    "read_introduction": READERS,
+    "read_introductions": OWN_OR_READERS,
+    "read_introduction": OWN_OR_READERS,
     "create_introduction": BROKERS,
     "create_introduction_from_match": BROKERS,
     "create_status_change": BROKERS,

@@ -10,10 +10,21 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api.web import errors
-from api.web.pages import account, admin, events, imports, introductions, needs, progress, search
+from api.web.pages import (
+    account,
+    admin,
+    event_schedule,
+    events,
+    imports,
+    introductions,
+    needs,
+    progress,
+    search,
+)
 
 STATIC = Path(__file__).parent / "static"
-PAGES = (account, search, needs, introductions, imports, progress, events, admin)
+PAGES = (account, search, needs, introductions, imports, progress, events,
+         event_schedule, admin)
 
 
 def install(app: FastAPI) -> None:

@@ -31,8 +31,9 @@ PAGES: dict[str, frozenset[Role]] = {
     "need_edit_page": NEEDS,
     "need_update": NEEDS,
     "need_introduce": BROKERS,
-    "introductions_page": NEEDS,
-    "introduction_page": NEEDS,
+    # the pipeline also for organisers, as in the API: without enterprises and needs (policy)
+    "introductions_page": ALL,
+    "introduction_page": ALL,
     "introduction_step": BROKERS,
     "import_page": BROKERS,
     "import_upload": BROKERS,

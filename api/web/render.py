@@ -1,12 +1,14 @@
 """Rendering pages: the Jinja2 templates with the caller's language, formats and CSRF token."""
 
 from contextvars import ContextVar
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from fastapi import Request
+from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
+from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.templating import Jinja2Templates
 
 from api.web import i18n
@@ -42,11 +44,18 @@ MENU = [
 ]
 
 
+@cache
+def page_names(app: FastAPI) -> frozenset[str]:
+    """Names of the app's routes (FastAPI keeps included routers' routes nested: walk them)."""
+    return frozenset(context.route.name for context in iter_route_contexts(app.routes)
+                     if isinstance(context.route, APIRoute))
+
+
 def menu(request: Request, caller: Caller | None) -> list[tuple[str, str, bool]]:
     """The menu entries the caller may open: (url, label, current)."""
     if caller is None:
         return []
-    names = {route.name for route in request.app.routes if hasattr(route, "name")}
+    names = page_names(request.app)
     entries = []
     for name, label in MENU:
         if name in names and caller.user.role in PAGES[name]:

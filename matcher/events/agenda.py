@@ -87,7 +87,8 @@ def agenda_csv(items: list[AgendaItem]) -> str:
 
 
 def agenda_ics(event: Event, person: Participant, items: list[AgendaItem]) -> bytes:
-    """An iCalendar file, one VEVENT per meeting, in the event's time zone."""
+    """An iCalendar file, one VEVENT per meeting, in the event's time zone (with its
+    VTIMEZONE, so calendars that do not know the zone's name still place the times)."""
     try:
         from icalendar import Calendar
         from icalendar import Event as CalendarEvent
@@ -112,6 +113,7 @@ def agenda_ics(event: Event, person: Participant, items: list[AgendaItem]) -> by
         entry.add("location", f"{event.venue}, table {item.table}".lstrip(", "))
         entry.add("description", item.topic)
         calendar.add_component(entry)
+    calendar.add_missing_timezones()  # a VTIMEZONE for the TZID of every time
     return calendar.to_ical()
 
 

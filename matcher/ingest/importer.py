@@ -6,7 +6,9 @@ import can update records it created before (`upsert`) instead of failing on dup
 leave them as they are and create only the missing ones (`keep_existing`, used for seed data).
 Files are read by `matcher.ingest.tabular`, which refuses anything that is not plain data.
 Before any row is validated, the columns are checked: every required column must be present
-and every column must be a known field.
+and every column must be a known field. Given a caller's `Policy`, each row must also be a
+write that caller may make (enterprises and needs within its jurisdiction, no need made more
+public by a broker), or it is an error of that row like any other.
 """
 
 import difflib
@@ -19,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 from sqlmodel import Session, SQLModel, select
 
+from matcher.auth.policy import Hidden, Policy, Refused
 from matcher.ingest.tabular import ImportFailed, RowError, printable
 from matcher.models import (
     Dossier,
@@ -97,17 +100,19 @@ def _errors(row_no: int, exc: ValidationError) -> list[RowError]:
 
 
 def import_records(session: Session, kind: str, rows: list[dict[str, Any]],
-                   upsert: bool = False, keep_existing: bool = False) -> ImportReport:
+                   upsert: bool = False, keep_existing: bool = False,
+                   policy: Policy | None = None) -> ImportReport:
     """Validate all rows, then write them in the caller's transaction (the caller commits),
     flushed in batches of `BATCH` rows so memory stays bounded.
 
     A row whose key already exists is an error, unless `upsert` (the record is updated) or
-    `keep_existing` (the record is left untouched and reported as kept) is given.
+    `keep_existing` (the record is left untouched and reported as kept) is given. With a
+    `policy`, a row the caller may not write is an error too (none: the CLI, every write).
     """
     report = ImportReport()
     pending: list[tuple[list[int], Any]] = []
     for n, (data, obj, current) in enumerate(_planned(session, kind, rows, upsert,
-                                                       keep_existing), start=1):
+                                                       keep_existing, policy), start=1):
         if current is not None and keep_existing:
             report.kept.append(current.id)
             continue
@@ -128,16 +133,19 @@ def import_records(session: Session, kind: str, rows: list[dict[str, Any]],
 
 
 def pending_records(session: Session, kind: str, rows: list[dict[str, Any]],
-                    upsert: bool = False, keep_existing: bool = False) -> list[SQLModel]:
+                    upsert: bool = False, keep_existing: bool = False,
+                    policy: Policy | None = None) -> list[SQLModel]:
     """The records `import_records` would create or change, unsaved (no ids): what a caller
     embeds before it writes, so the write transaction stays short. Raises `ImportFailed` as
     `import_records` would."""
-    return [obj for _, obj, current in _planned(session, kind, rows, upsert, keep_existing)
+    return [obj for _, obj, current in _planned(session, kind, rows, upsert, keep_existing,
+                                                policy)
             if current is None or not keep_existing]
 
 
 def _planned(session: Session, kind: str, rows: list[dict[str, Any]], upsert: bool,
-             keep_existing: bool) -> list[tuple[dict[str, Any], Any, Any]]:
+             keep_existing: bool, policy: Policy | None = None
+             ) -> list[tuple[dict[str, Any], Any, Any]]:
     """Every row validated (or `ImportFailed` listing each bad row and field): the row's
     fields, the table object they make, and the stored record with its key, if any."""
     if upsert and keep_existing:
@@ -177,6 +185,10 @@ def _planned(session: Session, kind: str, rows: list[dict[str, Any]], upsert: bo
     if not (upsert or keep_existing):
         errors.extend(RowError(seen_keys[k], key, f"'{getattr(obj, key)}' already exists")
                       for k, obj in existing.items())
+    if policy is not None:
+        for row_no, checked in valid:
+            errors.extend(_check_write(session, policy, row_no, checked,
+                                       existing.get(_key(session, checked, key))))
     if errors:
         raise ImportFailed(sorted(errors, key=lambda e: e.row))
     planned = []
@@ -224,6 +236,32 @@ def _enterprise_id(session: Session, record: NeedCreate) -> int | None:
         select(Enterprise).where(Enterprise.tax_code == record.enterprise_tax_code)
     ).first()
     return enterprise.id if enterprise else None
+
+
+def _check_write(session: Session, policy: Policy, row_no: int, record: BaseModel,
+                 current: Any) -> list[RowError]:
+    """Whether `policy` may write the row's record (a new one, or `current` updated), as the
+    API's services check one record: enterprises and needs within the caller's jurisdiction,
+    no need made more public (dossiers: any broker)."""
+    try:
+        if isinstance(record, EnterpriseCreate):
+            policy.check_enterprise_write(current, record.model_dump())
+        elif isinstance(record, NeedCreate):
+            enterprise_id = _enterprise_id(session, record)
+            if enterprise_id is None:
+                return []  # already an error of the row
+            enterprise = policy.enterprise(session, enterprise_id)
+            policy.check_need_write(current, enterprise,
+                                    record.model_dump(exclude={"enterprise_tax_code"}))
+            if current is not None:
+                policy.need(session, current.id, full=True)
+    except (Refused, Hidden) as exc:
+        field = ("jurisdiction" if isinstance(record, EnterpriseCreate)
+                 else "confidentiality" if "public" in str(exc)
+                 else "enterprise_id" if getattr(record, "enterprise_id", None) is not None
+                 else "enterprise_tax_code")
+        return [RowError(row_no, field, str(exc))]
+    return []
 
 
 def _check_refs(row_no: int, record: BaseModel, catalog: SectorCatalog, jurisdictions: set[str],

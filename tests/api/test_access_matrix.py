@@ -24,7 +24,10 @@ ROLES = [*Role, ANONYMOUS]
 
 
 def _api_routes(app) -> list[APIRoute]:
-    return [c.route for c in iter_route_contexts(app.routes) if isinstance(c.route, APIRoute)]
+    """The JSON API's routes (the web pages and `/docs` are outside the schema: their rules
+    are `api.web.access.PAGES`, tested in tests/api/web/test_page_rules.py)."""
+    return [c.route for c in iter_route_contexts(app.routes)
+            if isinstance(c.route, APIRoute) and c.route.include_in_schema]
 
 
 def test_every_route_has_a_rule(access_world) -> None:
@@ -43,7 +46,12 @@ def _target(world: World, role: str, owner: bool) -> dict[str, int]:
     else:
         need = world.bg_public if owner else world.hp_public
     enterprise = world.bg_enterprise if owner or role != Role.enterprise else world.hp_enterprise
-    return {"need_id": need, "enterprise_id": enterprise, "dossier_id": world.dossier}
+    # introductions: of the BG public need (every reader's), or of the HP one (not the BG
+    # enterprise's: hidden from its key)
+    introduction = world.records["intro_bg_public" if owner or role != Role.enterprise
+                                 else "intro_hp_public"]
+    return {"need_id": need, "enterprise_id": enterprise, "dossier_id": world.dossier,
+            "introduction_id": introduction}
 
 
 def _hidden(role: str, owner: bool, route: APIRoute) -> bool:
@@ -53,7 +61,7 @@ def _hidden(role: str, owner: bool, route: APIRoute) -> bool:
         return False
     if "need_id" in params:
         return True
-    return "enterprise_id" in params and role == Role.enterprise
+    return bool(params & {"enterprise_id", "introduction_id"}) and role == Role.enterprise
 
 
 def _cases() -> Iterator[tuple[str, str, bool]]:

@@ -113,6 +113,52 @@ def test_keys_are_issued_listed_and_revoked(env: Path):
     assert "revoked" in runner.invoke(app, ["keys", "list"]).output.splitlines()[-1]
 
 
+def test_init_creates_the_first_admin_user_who_can_log_in(env: Path):
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from api.main import create_app
+    from matcher.platform.runtime import build_runtime
+
+    first = runner.invoke(app, ["init"])
+    found = re.search(r"e-mail:\s+(\S+)\s+password:\s+(\S+)", first.output)
+    assert found, first.output
+    email, password = found.groups()
+    assert "first admin of the web application" not in runner.invoke(app, ["init"]).output
+    runtime = build_runtime(get_settings())
+    with TestClient(create_app(runtime), follow_redirects=False) as web:
+        answer = web.post("/web/login", data={"email": email, "password": password})
+        assert answer.status_code == 303 and answer.headers["location"] == "/web/"
+        assert "Quản trị viên" in web.get("/web/").text
+    runtime.engine.dispose()
+
+
+def test_users_are_created_listed_given_a_password_and_disabled(env: Path):
+    runner.invoke(app, ["init"])
+    made = runner.invoke(app, ["users", "create", "Moi.Gioi@TT.vn", "--name", "Trần Thị Bình",
+                               "--role", "intermediary", "--org", "TT Ứng dụng",
+                               "--jurisdiction", "BG"])
+    assert made.exit_code == 0, made.output
+    assert "moi.gioi@tt.vn (intermediary) created" in made.output
+    listed = runner.invoke(app, ["users", "list"]).output
+    assert "moi.gioi@tt.vn" in listed and "BG" in listed and "active" in listed
+    password = made.output.rsplit(":", 1)[1].strip()
+    assert password not in listed
+    again = runner.invoke(app, ["users", "create", "moi.gioi@tt.vn", "--name", "X", "--role",
+                                "admin", "--org", "Y"])
+    assert again.exit_code != 0 and "email" in again.output
+    no_province = runner.invoke(app, ["users", "create", "b@tt.vn", "--name", "X", "--role",
+                                      "organiser", "--org", "Y"])
+    assert no_province.exit_code != 0 and "jurisdiction" in no_province.output
+    changed = runner.invoke(app, ["users", "password", "moi.gioi@tt.vn"])
+    assert changed.exit_code == 0 and password not in changed.output
+    assert runner.invoke(app, ["users", "disable", "moi.gioi@tt.vn"]).exit_code == 0
+    assert "disabled" in runner.invoke(app, ["users", "list"]).output
+    missing = runner.invoke(app, ["users", "disable", "ai@tt.vn"])
+    assert missing.exit_code != 0 and "no user" in missing.output
+
+
 def test_settings_are_shown_without_the_database_password(env: Path, monkeypatch):
     monkeypatch.setenv("KETNOI_DATABASE_URL",
                        "postgresql+psycopg://ketnoi:s3cr%40t-pw@db.example:5432/ketnoi")

@@ -134,3 +134,10 @@ def test_pages_carry_a_strict_content_security_policy(web, runtime):
     assert "default-src 'self'" in answer.headers["content-security-policy"]
     assert "<script" not in answer.text  # no script at all: forms work without JavaScript
     assert csrf_of(web)
+
+
+def test_the_menu_lists_the_pages_of_the_role(web, runtime):
+    login(web, runtime, "admin")
+    home = web.get("/web/").text
+    assert '<nav aria-label="Menu chính">' in home
+    assert '<a href="/web/" aria-current="page">Trang chủ</a>' in home

@@ -5,7 +5,7 @@ is read or written), while a caller with no session is sent to log in."""
 import re
 
 import pytest
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, iter_route_contexts
 
 from api.main import create_app
 from api.web.access import PAGES
@@ -16,8 +16,11 @@ OPEN = {"root", "login_page", "login", "set_language"}  # pages for people not l
 
 
 def web_routes() -> list[APIRoute]:
-    return [route for route in create_app().routes if isinstance(route, APIRoute)
-            and (route.path == "/" or route.path.startswith("/web"))]
+    routes = [context.route for context in iter_route_contexts(create_app().routes)
+              if isinstance(context.route, APIRoute)]
+    found = [route for route in routes if route.path == "/" or route.path.startswith("/web")]
+    assert len(found) > 4, "the app's routes were not found"
+    return found
 
 
 def test_every_page_has_a_rule_and_every_rule_a_page():
