@@ -13,19 +13,12 @@ from starlette.datastructures import FormData
 
 from api.web.forms import MESSAGES, field_errors
 from api.web.i18n import N_, translations
+from api.web.pages import pipeline_labels
 from matcher.models import Sector
-from matcher.models.enums import Confidentiality, NeedStatus, TransferMode
+from matcher.models.enums import Confidentiality, NeedStatus
 from matcher.services.errors import Invalid
 
-TRANSFER_MODES = {
-    TransferMode.licence: N_("Licence"),
-    TransferMode.equipment_with_know_how: N_("Equipment with know-how"),
-    TransferMode.turnkey: N_("Turnkey plant"),
-    TransferMode.joint_venture: N_("Joint venture"),
-    TransferMode.rd_cooperation: N_("R&D cooperation"),
-    TransferMode.consulting_training: N_("Consulting and training"),
-    TransferMode.commercial_agreement: N_("Commercial agreement"),
-}
+TRANSFER_MODES = pipeline_labels.TRANSFER_MODES  # one wording across the pages
 NEED_STATUSES = {
     NeedStatus.open: N_("Open"),
     NeedStatus.matched: N_("Matched"),

@@ -135,7 +135,7 @@ def test_an_enterprise_submits_a_need_errors_next_to_the_field_first(web, runtim
     ("budget_min_vnd", "2.000.000.000", "Ngân sách tối thiểu không được lớn hơn ngân sách tối đa."),
     ("timeline_months", "nhiều", "Hãy nhập một số nguyên."),
     ("preferred_countries", "Hàn", "Nhập mã quốc gia hai chữ cái, ví dụ KR, JP, DE."),
-    ("sector_codes", "XX-1", "Mã lĩnh vực không tồn tại."),
+    ("sector_codes", "XX-1", "Mã lĩnh vực không xác định."),
     ("title", "x" * 301, "Quá dài: tối đa 300 ký tự."),
 ])
 def test_form_errors_are_in_vietnamese_next_to_their_field(web, runtime, world, field, value,

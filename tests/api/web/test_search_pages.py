@@ -79,7 +79,7 @@ def test_the_jurisdiction_is_the_callers_by_default_and_can_be_cleared(web, runt
     ("min_trl", "abc", "Hãy nhập một số nguyên."),
     ("transfer_mode", "stolen", "Hãy chọn một trong các lựa chọn."),
     ("jurisdiction", "ZZ", "Tỉnh không tồn tại."),
-    ("sector", "XX-9", "Mã lĩnh vực không tồn tại."),
+    ("sector", "XX-9", "Mã lĩnh vực không xác định."),
     ("q", "x", "Quá ngắn: cần ít nhất 2 ký tự."),
 ])
 def test_an_invalid_filter_is_an_error_next_to_its_field(web, runtime, world, name, value,
