@@ -65,3 +65,19 @@ def test_dates_numbers_and_money_are_formatted_the_vietnamese_way():
     # stored in UTC, shown in Vietnam's time (UTC+7): 20:00 UTC is 03:00 the next day
     assert vi.datetime(datetime(2025, 12, 31, 20, 0, tzinfo=UTC)) == "03:00 01/01/2026"
     assert i18n.Formats("en").money(1_250_000_000) == "₫1,250,000,000"
+
+
+def test_the_catalogues_agree_on_every_message():
+    """A message translated in two area catalogues has one translation (the merged catalogue
+    would otherwise keep whichever loaded last)."""
+    seen: dict[str, tuple[str, str]] = {}
+    clashes = []
+    for path in sorted((i18n.LOCALE_DIR / "vi" / "LC_MESSAGES").glob("*.po")):
+        with path.open("rb") as po:
+            for message in read_po(po):
+                if not message.id:
+                    continue
+                first = seen.setdefault(message.id, (path.name, message.string))
+                if first[1] != message.string:
+                    clashes.append(f"{message.id!r}: {first} vs {(path.name, message.string)}")
+    assert not clashes, "; ".join(clashes)
