@@ -51,6 +51,25 @@ def test_access_doc_lists_every_rule_as_enforced():
         assert row in doc, f"docs/ACCESS.md: {row}"
 
 
+def test_access_doc_lists_every_page_as_enforced():
+    from fastapi.routing import APIRoute, iter_route_contexts
+
+    from api.main import create_app
+    from api.web.access import PAGES
+    from matcher.auth.models import Role
+
+    doc = (REPO_ROOT / "docs" / "ACCESS.md").read_text("utf-8")
+    pages = doc[doc.index("## The web pages"):]
+    for context in iter_route_contexts(create_app().routes):
+        route = context.route
+        if not isinstance(route, APIRoute) or route.name not in PAGES:
+            continue
+        method = sorted(route.methods - {"HEAD"})[0]
+        cells = ["yes" if role in PAGES[route.name] else "—" for role in Role]
+        row = f"| `{method} {route.path}` | " + " | ".join(cells) + " |"
+        assert row in pages, f"docs/ACCESS.md: {row}"
+
+
 def _callers():
     """The callers of the docs/ACCESS.md tables, as policies; the records are of BG."""
     from matcher.auth.keys import Principal

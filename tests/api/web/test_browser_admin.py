@@ -69,7 +69,7 @@ def test_the_audit_log_shows_who_changed_what(page, site):
     prefix = page.locator("#new-secret").inner_text().split("_")[1]
     page.get_by_role("navigation", name="Menu chính").get_by_role(
         "link", name="Nhật ký thay đổi").click()
-    page.get_by_label("Bảng", exact=True).select_option("apikey")
+    page.get_by_label("Bảng dữ liệu", exact=True).select_option("apikey")
     page.get_by_label("Người thực hiện (một phần)").fill("admin")
     page.get_by_role("button", name="Lọc").click()
     page.wait_for_url("**/web/audit?*table=apikey*")

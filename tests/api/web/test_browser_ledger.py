@@ -43,7 +43,7 @@ def test_the_board_of_introductions(page, site):
     log_in(page, site, "intermediary")
     page.goto("/web/introductions")
     assert page.get_by_role("heading", name="Giới thiệu", exact=True).is_visible()
-    for column in ("Đã giới thiệu", "Đang đàm phán", "Đã chuyển giao", "Từ chối"):
+    for column in ("Đã giới thiệu", "Đang đàm phán", "Đã chuyển giao", "Đã từ chối"):
         assert page.get_by_role("heading", name=re.compile(f"^{column}")).is_visible()
     assert page.locator("[data-status=transferred] li.card").count() > 0
     screenshot(page, "introductions")
