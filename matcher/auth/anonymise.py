@@ -43,6 +43,11 @@ _INDUSTRY = (
     "ky thuat", "ki thuat", "phat trien", "xuat nhap khau", "xuat khau", "nhap khau", "tu van",
     "thiet ke", "giai phap", "kinh doanh", "tong hop", "chuyen giao", "van tai", "tm", "dv",
     "sx", "xd", "xnk", "tmdv", "dvtm", "sxtm", "tmsx", "dtxd",
+    # trades that open many names ("Phần mềm Xương Giang", "Linh kiện Điện tử Vân Trung")
+    "phan mem", "linh kien", "dien tu", "dien lanh", "co dien", "thiet bi", "dong tau",
+    "duoc pham", "thuc pham", "nong san", "thuy san", "nong nghiep", "che bien", "may mac",
+    "det may", "hoa chat", "vat lieu", "moi truong", "tu dong hoa", "cong nghiep", "bao bi",
+    "phan bon", "chinh xac",
 )  # fmt: skip
 # Places and like words, folded: a name without its industry words that ends in one of them
 # ("Chính xác Hà Nội", "Phát triển Việt Nam") reads as ordinary text, so it is not removed alone.

@@ -23,6 +23,10 @@ from typing import Any
 # `=`/`@` anywhere first, `+` unless it begins a number or a bullet (see the module docstring).
 _FORMULA = re.compile(r"\s*(?:[=@]|\+(?![\d\s(]))")
 _UNDECODED = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8 (surrogateescape)
+# An .xlsx is a zip: what its parts hold once inflated is bounded before it is parsed, so a
+# small file that inflates to gigabytes (a zip bomb) is refused instead of filling memory. The
+# importer's 50,000 rows of text fit many times over.
+MAX_XLSX_INFLATED = 200 * 1024 * 1024
 
 
 @dataclass
@@ -86,22 +90,27 @@ def _csv_rows(path: Path) -> list[dict[str, Any]]:
                             ]) from exc
 
 
+def _reason(exc: Exception) -> str:
+    return "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+
+
 def _jsonl_rows(path: Path) -> list[Any]:
     rows = []
     for number, line in enumerate(_text(path).splitlines(), start=1):
         if line.strip():
             try:
                 rows.append(json.loads(line))
-            except json.JSONDecodeError as exc:
-                raise ImportFailed([RowError(number, "-", f"invalid JSON: {exc}")]) from exc
+            except (json.JSONDecodeError, RecursionError) as exc:
+                raise ImportFailed([RowError(number, "-", f"invalid JSON: {_reason(exc)}")]
+                                   ) from exc
     return rows
 
 
 def _json_rows(path: Path) -> list[Any]:
     try:
         data = json.loads(_text(path))
-    except json.JSONDecodeError as exc:
-        raise ImportFailed([RowError(0, "-", f"invalid JSON: {exc}")]) from exc
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise ImportFailed([RowError(0, "-", f"invalid JSON: {_reason(exc)}")]) from exc
     if not isinstance(data, list):
         raise ImportFailed([RowError(0, "-", "a .json file must hold a list of objects")])
     return data
@@ -113,6 +122,12 @@ def _xlsx_rows(path: Path) -> list[dict[str, Any]]:
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
+        with zipfile.ZipFile(path) as archive:
+            inflated = sum(part.file_size for part in archive.infolist())
+        if inflated > MAX_XLSX_INFLATED:
+            raise ImportFailed([RowError(0, "-", f"the workbook holds {inflated:,} bytes once "
+                                         f"unzipped, more than {MAX_XLSX_INFLATED:,}: split it "
+                                         "or save it as CSV")])
         book = load_workbook(path, read_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError) as exc:
         raise ImportFailed([RowError(0, "-", f"not a readable .xlsx workbook: {exc}")]) from exc

@@ -22,6 +22,7 @@ from matcher.auth.users import (
     MIN_PASSWORD,
     SESSION_HOURS,
     end_session,
+    normalise_email,
     set_password,
     start_session,
     verify_login,
@@ -29,7 +30,8 @@ from matcher.auth.users import (
 from matcher.platform.runtime import Runtime
 
 router = APIRouter(include_in_schema=False)
-# Failed logins allowed per e-mail and per client address before the form refuses for a while.
+# Failed logins allowed before the form refuses for a while: per e-mail from one address (so
+# that nobody elsewhere can lock a person out by failing on purpose), and per address.
 FAILURES_PER_EMAIL = parse("5/15 minutes")
 FAILURES_PER_ADDRESS = parse("30/15 minutes")
 
@@ -50,8 +52,17 @@ def _limiter(request: Request, runtime: Runtime) -> MovingWindowRateLimiter:
 
 def _counters(request: Request, email: str) -> list[tuple[object, str]]:
     address = request.client.host if request.client else "unknown"
-    return [(FAILURES_PER_EMAIL, f"email:{email.strip().lower()}"),
+    return [(FAILURES_PER_EMAIL, f"email:{normalise_email(email)}:{address}"),
             (FAILURES_PER_ADDRESS, f"address:{address}")]
+
+
+def same_site(request: Request) -> bool:
+    """Whether a form was sent from this site's own pages, as the browser's `Origin` says (a
+    browser sends it with every POST; none at all: not a browser, allowed). The login form has
+    no session yet, hence no CSRF token: this keeps other sites from logging a visitor in to an
+    account of theirs."""
+    origin = request.headers.get("origin")
+    return origin is None or origin == f"{request.url.scheme}://{request.url.netloc}"
 
 
 @router.get("/", name="root")
@@ -77,6 +88,8 @@ def login(request: Request, session: SessionDep, runtime: RuntimeDep,
           next: Annotated[str, Form(max_length=2000)] = "/web/") -> Response:
     """Check the password; on success start a session (cookie HttpOnly, SameSite=Lax). After
     too many failures for an e-mail or an address, refuse for a while (429)."""
+    if not same_site(request):
+        raise HTTPException(403, "cross-site login")
     limiter = _limiter(request, runtime)
     counters = _counters(request, email)
     session.rollback()  # the counters use connections of their own (see api.security)

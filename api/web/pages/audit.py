@@ -29,13 +29,16 @@ Text = Annotated[str, Query(max_length=300)]
 
 
 def parse_day(text: str) -> date | None:
-    """A date typed as yyyy-mm-dd (a date input) or dd/mm/yyyy; None if blank; ValueError."""
+    """A date typed as yyyy-mm-dd (a date input) or dd/mm/yyyy; None if blank; ValueError if
+    it is not a date, or too near the ends of the calendar to bound a day in Vietnam's time."""
     text = text.strip()
     if not text:
         return None
-    if "/" in text:
-        return datetime.strptime(text, "%d/%m/%Y").date()
-    return date.fromisoformat(text)
+    day = (datetime.strptime(text, "%d/%m/%Y").date() if "/" in text
+           else date.fromisoformat(text))
+    if not date.min < day < date.max:
+        raise ValueError(f"{day} is out of range")
+    return day
 
 
 def shown(value: Any) -> str:

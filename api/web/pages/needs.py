@@ -295,7 +295,7 @@ def need_introduce(request: Request, caller: FormCallerDep, runtime: RuntimeDep,
     session, policy = caller.session, caller.policy
     policy.need(session, need_id)  # a hidden need is a 404, as on its page
     text = str(form.get("dossier_id") or "")
-    dossier_id = int(text) if text.isdigit() else 0
+    dossier_id = int(text) if text.isascii() and text.isdigit() and len(text) < 19 else 0
     already = session.exec(select(Introduction).where(
         Introduction.need_id == need_id, Introduction.dossier_id == dossier_id,
         policy.introduction_rows())).first()

@@ -238,6 +238,15 @@ def rows_of(html: str) -> list[str]:
     return re.findall(r"<td>(\w+ \d+)</td>\n    <td>\n      <details>", html)
 
 
+def test_dates_at_the_ends_of_the_calendar_are_errors_beside_their_field(web, runtime):
+    login(web, runtime)
+    for params in ({"until": "9999-12-31"}, {"until": "31/12/9999"}, {"since": "0001-01-01"},
+                   {"since": "hôm qua"}):
+        answer = web.get("/web/audit", params=params)
+        assert answer.status_code == 422, params
+        assert f'id="e-{next(iter(params))}"' in answer.text, params
+
+
 def test_the_audit_page_filters_by_table_record_actor_and_vietnam_days(web, runtime):
     token = login(web, runtime)
     web.post("/web/users", data=new_user_form(token))

@@ -221,9 +221,10 @@ def test_an_introduction_the_policy_refuses_is_said_on_the_need_page(web, runtim
                       data={"csrf_token": csrf, "dossier_id": str(world.drone)})
     assert answer.status_code == 403
     assert "Tài khoản của bạn không được giới thiệu hồ sơ cho doanh nghiệp này." in answer.text
-    missing = web.post(f"/web/needs/{world.bg_public}/introduce",
-                       data={"csrf_token": csrf, "dossier_id": "999999"})
-    assert missing.status_code == 422
-    assert "Không ghi nhận được lượt giới thiệu." in missing.text
+    for absent in ("999999", "10000000000000000000", "²", "-1", ""):  # none is a 500
+        missing = web.post(f"/web/needs/{world.bg_public}/introduce",
+                           data={"csrf_token": csrf, "dossier_id": absent})
+        assert missing.status_code == 422, absent
+        assert "Không ghi nhận được lượt giới thiệu." in missing.text
     with runtime.session() as session:
         assert session.exec(select(Introduction)).all() == []

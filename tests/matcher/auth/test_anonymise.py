@@ -284,3 +284,22 @@ def test_deep_copies_a_table_row_into_a_new_unsaved_row(scrub: Scrubber):
 
 def test_walk_applies_any_function_to_every_string():
     assert Scrubber.walk({"a": ["x", ("y", 1)]}, str.upper) == {"a": ["X", ("Y", 1)]}
+
+
+@pytest.mark.parametrize(("name", "text", "expected"), [
+    ("Công ty TNHH Phần mềm Xương Giang", "Gặp Xương Giang; XUONG GIANG Software",
+     "Gặp [doanh nghiệp]; [doanh nghiệp] Software"),
+    ("Công ty Cổ phần Linh kiện Điện tử Vân Trung", "Van Trung gửi mẫu",
+     "[doanh nghiệp] gửi mẫu"),
+    ("Công ty TNHH Đóng tàu Thủy Nguyên", "Thủy Nguyên shipyard", "[doanh nghiệp] shipyard"),
+])
+def test_the_distinctive_core_after_trade_words_is_removed(name, text, expected):
+    """Trade words that open a name ("Phần mềm", "Linh kiện Điện tử", "Đóng tàu") are not
+    part of what identifies the enterprise: its core alone is removed too (attack probe)."""
+    assert Scrubber([name]).text(text) == expected
+
+
+def test_a_core_that_is_only_a_place_is_not_removed_alone():
+    scrub = Scrubber(["Công ty CP Thiết bị Điện Bắc Giang"])
+    assert scrub.text("máy ở Bắc Giang; Thiết bị Điện Bắc Giang") == (
+        "máy ở Bắc Giang; [doanh nghiệp]")

@@ -319,3 +319,28 @@ def test_unreadable_files_are_rejected(stocked: Session, tmp_path: Path, name: s
     path.write_bytes(content)
     errors = _rejected(stocked, "dossiers", path)
     assert len(errors) == 1 and errors[0].startswith(message)
+
+
+def test_an_xlsx_that_inflates_past_the_bound_is_refused_before_parsing(tmp_path: Path,
+                                                                        monkeypatch):
+    """A zip bomb (a small .xlsx whose parts inflate to gigabytes) is refused from the sizes
+    its archive declares, which bound what unzipping may produce: shown here with the bound
+    lowered below an ordinary workbook's size."""
+    from matcher.ingest import tabular
+
+    book = Workbook()
+    book.active.append(["title", "summary"])
+    book.active.append(["Máy sấy", "x" * 5000])
+    book.save(tmp_path / "big.xlsx")
+    assert read_rows(tmp_path / "big.xlsx")[0]["title"] == "Máy sấy"
+    monkeypatch.setattr(tabular, "MAX_XLSX_INFLATED", 4000)
+    with pytest.raises(ImportFailed, match="once unzipped"):
+        read_rows(tmp_path / "big.xlsx")
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".json"])
+def test_json_nested_too_deeply_is_a_row_error(tmp_path: Path, suffix: str):
+    path = tmp_path / f"deep{suffix}"
+    path.write_text("[" * 100_000, "utf-8")
+    with pytest.raises(ImportFailed, match="nested too deeply"):
+        read_rows(path)
