@@ -9,7 +9,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
        "frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
-EVERY_ANSWER = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
+# `same-origin`: no referrer ever leaves for another site, while the site's own forms keep their
+# `Origin` header (under `no-referrer` browsers send `Origin: null`, which the login form's
+# cross-site check must refuse, as a page elsewhere can send it too).
+EVERY_ANSWER = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin",
                 "X-Frame-Options": "DENY"}
 
 

@@ -16,7 +16,7 @@ def CSP() -> str:  # noqa: N802  (the constant, read once the module exists)
     return CSP
 
 
-EVERYWHERE = {"x-content-type-options": "nosniff", "referrer-policy": "no-referrer",
+EVERYWHERE = {"x-content-type-options": "nosniff", "referrer-policy": "same-origin",
               "x-frame-options": "DENY"}
 
 

@@ -85,9 +85,10 @@ def test_failed_logins_are_throttled_per_address(web, runtime):
 def test_another_site_cannot_log_a_visitor_in(web, runtime):
     make_admin(runtime)
     data = {"email": "an@so-khcn.vn", "password": PASSWORD}
-    forged = web.post("/web/login", data=data, headers={"Origin": "https://evil.example"})
-    assert forged.status_code == 403 and "ketnoi_session" not in forged.headers.get(
-        "set-cookie", "")
+    for origin in ("https://evil.example", "null"):  # `null`: a page hiding where it is
+        forged = web.post("/web/login", data=data, headers={"Origin": origin})
+        assert forged.status_code == 403 and "ketnoi_session" not in forged.headers.get(
+            "set-cookie", "")
     own = web.post("/web/login", data=data, headers={"Origin": "http://testserver"})
     assert own.status_code == 303
 
