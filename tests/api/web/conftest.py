@@ -166,10 +166,11 @@ def log_in(page, site: Site, role: str) -> None:
 
 
 def screenshot(page, name: str) -> Path:
-    """Save the whole page as `docs/screenshots/<name>.png` (shown in the README)."""
+    """Save what the window shows of the page (its first 900 px: the README's pictures stay
+    small) as `docs/screenshots/<name>.png`."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path))
     return path
 
 
