@@ -36,6 +36,8 @@ def test_an_enterprise_submits_a_need_and_sees_suggestions(page, site):
     page.get_by_role("button", name="Gửi nhu cầu").click()
     page.wait_for_url(re.compile(r".*/web/needs/\d+$"))
     assert page.get_by_role("heading", name="Sấy vải thiều giữ màu đỏ").is_visible()
+    budget = page.locator("dd", has_text=re.compile(r"^đến 2\.000\.000\.000\s₫$"))
+    assert budget.count() == 1  # typed 2.000.000.000, shown the Vietnamese way
     assert page.get_by_role("heading", name="Công nghệ được gợi ý").is_visible()
     results = page.locator(".result")
     assert results.count() > 0
