@@ -105,7 +105,7 @@ def test_keys_are_issued_listed_and_revoked(env: Path):
     assert secret.startswith("kn_") and "\n" not in secret
     listed = runner.invoke(app, ["keys", "list"]).output
     assert "intermediary" in listed and "TT Ứng dụng KH&CN" in listed and "BG" in listed
-    assert secret not in listed and secret.split("_")[2] not in listed
+    assert secret not in listed and secret.split("_", 2)[2] not in listed
     bad = runner.invoke(app, ["keys", "create", "--role", "enterprise", "--org", "X"])
     assert bad.exit_code != 0 and "enterprise_id" in bad.output
     key_id = listed.splitlines()[-1].split()[0]
