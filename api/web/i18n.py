@@ -19,6 +19,8 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal, format_percent
 from babel.support import NullTranslations, Translations
 
+from matcher.models.fields import aware
+
 LOCALE_DIR = Path(__file__).parent / "locale"
 LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}
 DEFAULT = "vi"
@@ -93,6 +95,4 @@ class Formats:
 
 def _local(moment: datetime) -> datetime:
     """A stored moment (UTC; naive from SQLite) in Vietnam's time."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo("UTC"))
-    return moment.astimezone(TIME_ZONE)
+    return aware(moment).astimezone(TIME_ZONE)

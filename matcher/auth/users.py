@@ -10,7 +10,7 @@ its forms send back.
 import hashlib
 import hmac
 import secrets
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -19,7 +19,7 @@ from sqlmodel import Session, col, delete, select
 
 from matcher.auth.keys import KeyRequestError, Principal, check_scope
 from matcher.auth.models import Role, User, WebSession
-from matcher.models.fields import utcnow
+from matcher.models.fields import aware, utcnow
 
 MIN_PASSWORD = 10
 SESSION_HOURS = 12
@@ -117,17 +117,12 @@ def find_session(session: Session, token: str) -> tuple[User, WebSession] | None
         return None
     found = session.exec(select(WebSession).where(WebSession.token_hash == _digest(token))
                          ).first()
-    if found is None or _aware(found.expires_at) <= utcnow():
+    if found is None or aware(found.expires_at) <= utcnow():
         return None
     user = session.get(User, found.user_id)
     if user is None or user.disabled_at is not None:
         return None
     return user, found
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite gives back naive datetimes; they were stored in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)
 
 
 def end_session(session: Session, token: str) -> None:

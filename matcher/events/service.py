@@ -19,6 +19,7 @@ from matcher.events.models import (
 )
 from matcher.events.pairing import Pair, pair_greedy, pair_optimal
 from matcher.events.scheduling import backfill, schedule
+from matcher.models.fields import aware
 
 ACTIVE = (MeetingStatus.planned, MeetingStatus.scheduled, MeetingStatus.dropped)
 DONE = (MeetingStatus.held, MeetingStatus.no_show)
@@ -66,11 +67,6 @@ class ScheduleReport(BaseModel):
 
 def now() -> datetime:
     return datetime.now(UTC)
-
-
-def aware(moment: datetime) -> datetime:
-    """SQLite returns naive datetimes; they were written as UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def pid(person: Participant) -> int:

@@ -42,6 +42,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def aware(moment: datetime) -> datetime:
+    """A stored moment with its time zone: SQLite returns naive datetimes, written as UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def check_text(value: Any) -> Any:
     """Validator for every field of a schema (`field_validator("*")(check_text)`): a text, or
     each text of a list, must hold no NUL character (PostgreSQL cannot store one; pydantic

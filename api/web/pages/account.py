@@ -5,10 +5,8 @@ from typing import Annotated
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from limits import parse
-from limits.strategies import MovingWindowRateLimiter
 
 from api.deps import RuntimeDep, SessionDep
-from api.security import limit_storage
 from api.web.caller import (
     LANG_COOKIE,
     SESSION_COOKIE,
@@ -27,7 +25,6 @@ from matcher.auth.users import (
     start_session,
     verify_login,
 )
-from matcher.platform.runtime import Runtime
 
 router = APIRouter(include_in_schema=False)
 # Failed logins allowed before the form refuses for a while: per e-mail from one address (so
@@ -41,13 +38,6 @@ def local_path(target: str | None, default: str = "/web/") -> str:
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return default
-
-
-def _limiter(request: Request, runtime: Runtime) -> MovingWindowRateLimiter:
-    state = request.app.state
-    if getattr(state, "login_limiter", None) is None:
-        state.login_limiter = MovingWindowRateLimiter(limit_storage(runtime))
-    return state.login_limiter
 
 
 def _counters(request: Request, email: str) -> list[tuple[object, str]]:
@@ -90,7 +80,8 @@ def login(request: Request, session: SessionDep, runtime: RuntimeDep,
     too many failures for an e-mail or an address, refuse for a while (429)."""
     if not same_site(request):
         raise HTTPException(403, "cross-site login")
-    limiter = _limiter(request, runtime)
+    # the write limit's limiter: the same shared storage, counted under the name "login"
+    limiter = request.app.state.write_limiter.limiter(runtime)
     counters = _counters(request, email)
     session.rollback()  # the counters use connections of their own (see api.security)
     if not all(limiter.test(item, "login", key) for item, key in counters):  # type: ignore[arg-type]
