@@ -35,17 +35,6 @@ def reciprocal_rank(channels: Mapping[str, Scores], k: int = 60,
     return fused
 
 
-def weighted_sum(channels: Mapping[str, Scores], weights: Mapping[str, float]) -> dict[int, float]:
-    """Sum of already-normalised channel scores times their weights (missing scores count 0)."""
-    fused: dict[int, float] = {}
-    for name, scores in channels.items():
-        weight = weights.get(name, 0.0)
-        if weight:
-            for doc, score in scores.items():
-                fused[doc] = fused.get(doc, 0.0) + weight * score
-    return fused
-
-
 def top_k(scores: Scores, k: int) -> list[tuple[int, float]]:
     """The k best (id, score) pairs, ties broken by id for a stable order."""
     return sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:k]

@@ -15,7 +15,7 @@ from matcher.rules.feasibility import ExchangeRates, Feasibility, assess
 from matcher.search.documents import Document, dossier_document, dossier_text, need_text
 from matcher.search.explanations import explain
 from matcher.search.index import MODELS, SearchIndex
-from matcher.search.query import Query, QueryBuilder, has_words
+from matcher.search.query import Query, QueryBuilder, has_content, has_words
 from matcher.search.retrieval import (
     DEFAULT_WEIGHTS,
     Candidate,
@@ -26,6 +26,8 @@ from matcher.search.retrieval import (
 SECTOR_BONUS = 0.1
 NO_WORDS = ("no words to search for: the text holds only punctuation, spaces or invisible "
             "characters")
+NO_CONTENT = ("no topic to search for: the text holds only words like 'we need' or 'the'; "
+              "name the technology or the problem")
 
 
 class Breakdown(BaseModel):
@@ -165,13 +167,14 @@ class MatchService:
     def _rank(self, session: Session, query: Query, collection: str, sectors: list[str],
               catalog: SectorCatalog, allowed, feasibility, kind: str, limit: int,
               vectors: dict[str, np.ndarray] | None = None) -> MatchList:
-        if not has_words(query.original):
-            # the embedding of "!!" still has nearest neighbours, and they can look confident
+        if not has_words(query.original) or not has_content(query.text):
+            # the embedding of "!!" or "chúng tôi cần" still has nearest neighbours, and they
+            # can look confident
+            message = NO_CONTENT if has_words(query.original) else NO_WORDS
             return MatchList(query=_query_info(query), confident=False, confidence=0.0,
-                             message=NO_WORDS, data=[], count=0)
+                             message=message, data=[], count=0)
         candidates = retrieve(self.index, collection, query, max(3 * limit, 30), allowed,
                               self.weights, vectors)
-        total_weight = sum(self.weights.values())
         themes = catalog.themes(sectors)
         # the candidates' rows in one query: `feasibility` then finds them in the session
         held = _prefetch(session, collection, [c.id for c in candidates])  # noqa: F841
@@ -182,7 +185,7 @@ class MatchService:
             if doc is None or feas is None:
                 continue
             sector = 1.0 if themes & catalog.themes(list(doc.sector_codes)) else 0.0
-            score = cand.score / total_weight * feas.score + SECTOR_BONUS * sector
+            score = cand.score * feas.score + SECTOR_BONUS * sector
             scored.append((score, cand, doc, feas, sector))
         scored.sort(key=lambda item: (-item[0], item[1].id))
         data = [

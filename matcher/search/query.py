@@ -9,9 +9,18 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
 from matcher.search.lexical import english_tokens, vietnamese_tokens
 from matcher.text.lexicon import Lexicon, Translation
-from matcher.text.vietnamese import has_diacritics, is_syllable, looks_unaccented, tokenize
+from matcher.text.vietnamese import (
+    has_diacritics,
+    is_syllable,
+    looks_unaccented,
+    normalize_tones,
+    strip_diacritics,
+    tokenize,
+)
 
 _WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
 
@@ -34,6 +43,35 @@ def has_words(text: str) -> bool:
     """Whether the text holds a word at all (a letter or digit of any script); punctuation,
     spaces, emoji and invisible characters like U+200B are not words."""
     return _WORD.search(text) is not None
+
+
+# Vietnamese words that say nothing of a topic on their own: pronouns, particles, greetings and
+# the verbs of asking ("chúng tôi cần", "xin chào", "tìm giúp"). Matched as spelt; a word typed
+# without diacritics is matched folded.
+VI_FUNCTION_WORDS = frozenset(normalize_tones(w) for w in """
+    chúng tôi ta mình bạn anh chị em họ công ty doanh nghiệp của và các có được cho là với
+    trong này đó kia những một để khi thì mà như từ đến ra vào về hiện đang cần muốn mong sẽ
+    đã bị rất nhiều ít hơn cũng nên vì nếu hãy hoặc tại theo trên dưới sau trước ở không chưa
+    mỗi từng nào gì ai xin chào cảm ơn giúp tìm kiếm hỏi vui lòng làm sao thế ạ nhé ơi à ừ
+    vâng dạ tốt hay cái việc điều""".split())
+_VI_FUNCTION_FOLDED = frozenset(strip_diacritics(w) for w in VI_FUNCTION_WORDS)
+
+
+def has_content(text: str) -> bool:
+    """Whether the text holds a word that can name a topic: not only punctuation and invisible
+    characters (`has_words`), not only function words of Vietnamese or English ("chúng tôi
+    cần", "chung toi can", "the and of"), single letters or bare numbers."""
+    for word in _WORD.findall(text.lower()):
+        if word.isdigit() or (len(word) < 2 and word.isascii()):
+            continue
+        if word in ENGLISH_STOP_WORDS:
+            continue
+        spelt = normalize_tones(word)
+        if spelt in VI_FUNCTION_WORDS or (not has_diacritics(word)
+                                          and word in _VI_FUNCTION_FOLDED):
+            continue
+        return True
+    return False
 
 
 def detect_language(text: str) -> str:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from matcher.search.documents import Document
-from matcher.search.fusion import normalize_max, normalize_minmax, top_k, weighted_sum
+from matcher.search.fusion import normalize_max, normalize_minmax, top_k
 from matcher.search.index import Collection, SearchIndex
 from matcher.search.query import Query
 
@@ -47,6 +47,7 @@ class ChannelScores:
     raw: dict[str, dict[int, float]]
     cosines: dict[int, float]
     vector: np.ndarray
+    language: str  # the query's
 
 
 def query_vectors(index: SearchIndex, query: Query, channels: Iterable[str]
@@ -85,19 +86,48 @@ def channel_scores(index: SearchIndex, collection: Collection, query: Query,
         raw["lex_vi"] = lexical["vi"].scores(query.vi_tokens, pool, allowed_ids)
     if "lex_en" in channels:
         raw["lex_en"] = lexical["en"].scores(query.en_tokens, pool, allowed_ids)
-    return ChannelScores(raw, cosines, vectors["dense"])
+    return ChannelScores(raw, cosines, vectors["dense"], query.language)
+
+
+def document_weights(weights: dict[str, float], query_language: str,
+                     doc_language: str) -> dict[str, float]:
+    """The weight of each channel for a document in `doc_language`, summing to 1, so the fused
+    score is 0–1 in every language (a Vietnamese dossier, which no English BM25 can score, once
+    topped out at 1.0 against 1.5 for an English one).
+
+    A document is scored by both dense channels and the lexical channel of its own language
+    (`lex_vi` for Vietnamese, `lex_en` for the rest). When the query and the document are both
+    Vietnamese, the query's own text is the route between them: the weight of its English
+    rendering (a lexicon sketch, made to reach English documents) moves to `dense`.
+    """
+    lexical = "lex_vi" if doc_language == "vi" else "lex_en"
+    mine = {name: w for name, w in weights.items()
+            if w and (name.startswith("dense") or name == lexical)}
+    if query_language == doc_language == "vi" and "dense_en" in mine:
+        mine["dense"] = mine.get("dense", 0.0) + mine.pop("dense_en")
+    total = sum(mine.values()) or 1.0
+    return {name: w / total for name, w in mine.items()}
 
 
 def fuse(collection: Collection, scores: ChannelScores, weights: dict[str, float], k: int,
          pool: int = POOL) -> list[Candidate]:
     """The k best records by the weighted sum of normalised channel scores (dense channels
-    min-max normalised, BM25 by its maximum), each with its raw cosine and its document."""
+    min-max normalised, BM25 by its maximum), weighted per document language
+    (`document_weights`), each with its raw cosine and its document."""
     normalised = {
         name: normalize_minmax(channel) if name.startswith("dense")
         else normalize_max(dict(top_k(channel, pool)))
         for name, channel in scores.raw.items() if weights.get(name)
     }
-    best = top_k(weighted_sum(normalised, weights), k)
+    per_language = {lang: document_weights(weights, scores.language, lang)
+                    for lang in ("vi", "en")}
+    fused: dict[int, float] = {}
+    for name, channel in normalised.items():
+        for i, score in channel.items():
+            doc = collection.docs.get(i)
+            lang = "vi" if doc is not None and doc.language == "vi" else "en"
+            fused[i] = fused.get(i, 0.0) + per_language[lang].get(name, 0.0) * score
+    best = top_k(fused, k)
     cosines = dict(scores.cosines)
     cosines.update(collection.vectors.scores_for(scores.vector,
                                                  [i for i, _ in best if i not in cosines]))

@@ -1,8 +1,10 @@
 """The bilingual domain lexicon: load, validate, and translate Vietnamese text into English terms.
 
 Entries live in `seed_data/lexicon/*.tsv` (`vi`, `en`, `sector`, `kind`). Lookup is by longest
-match over syllables, diacritic-insensitive, so "nuoc thai chan nuoi" finds the entry
-"nước thải chăn nuôi" as well.
+match over syllables. A syllable typed without diacritics matches any accented spelling, so
+"nuoc thai chan nuoi" finds the entry "nước thải chăn nuôi"; a syllable typed with them matches
+only its own spelling, so "đạt yêu cầu" (meets the requirements) never becomes "đất yếu" (soft
+soil).
 """
 
 import csv
@@ -10,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from matcher.text.vietnamese import strip_diacritics, tokenize
+from matcher.text.vietnamese import has_diacritics, normalize_tones, strip_diacritics, tokenize
 
 COLUMNS = ("vi", "en", "sector", "kind")
 MAX_PHRASE = 8
@@ -41,6 +43,17 @@ class LexiconError(ValueError):
 
 def _key(text: str) -> tuple[str, ...]:
     return tuple(strip_diacritics(tok) for tok in tokenize(text))
+
+
+def _spelling(text: str) -> tuple[str, ...]:
+    """The syllables as spelt, lower-case, tone marks placed one way ("hoà" = "hòa")."""
+    return tuple(normalize_tones(tok) for tok in tokenize(text))
+
+
+def _fits(typed: tuple[str, ...], spelt: tuple[str, ...]) -> bool:
+    """Whether syllables typed by a user fit an entry's spelling (their folded forms already
+    agree): each typed syllable is spelt the same, or was typed without diacritics."""
+    return all(t == s or not has_diacritics(t) for t, s in zip(typed, spelt, strict=True))
 
 
 def read_entries(directory: Path) -> list[Entry]:
@@ -90,12 +103,13 @@ class Lexicon:
 
     def __init__(self, entries: list[Entry]) -> None:
         self.entries = entries
-        self._by_key: dict[tuple[str, ...], list[Entry]] = defaultdict(list)
+        self._by_key: dict[tuple[str, ...], list[tuple[tuple[str, ...], Entry]]] = \
+            defaultdict(list)
         self._by_english: dict[str, list[str]] = defaultdict(list)
         for entry in entries:
             key = _key(entry.vi)
             if key and entry.en:
-                self._by_key[key].append(entry)
+                self._by_key[key].append((_spelling(entry.vi), entry))
                 for rendering in entry.en:
                     self._by_english[rendering.lower()].append(entry.vi)
         self._longest = min(MAX_PHRASE, max((len(k) for k in self._by_key), default=1))
@@ -109,23 +123,29 @@ class Lexicon:
         return len(self.entries)
 
     def translate(self, text: str) -> list[Translation]:
-        """Vietnamese phrases recognised in `text`, left to right, the longest at each position."""
-        tokens = tokenize(text)
+        """Vietnamese phrases recognised in `text`, left to right, the longest at each position
+        whose spelling fits what was typed (an exact spelling first)."""
+        tokens = [normalize_tones(t) for t in tokenize(text)]
         folded = [strip_diacritics(t) for t in tokens]
         found: list[Translation] = []
         position = 0
         while position < len(tokens):
             for size in range(min(self._longest, len(tokens) - position), 0, -1):
-                candidates = self._by_key.get(tuple(folded[position : position + size]))
-                if candidates:
-                    typed = " ".join(tokens[position : position + size])
-                    entry = next((c for c in candidates if c.vi.lower() == typed), candidates[0])
+                entry = self._lookup(tuple(folded[position : position + size]),
+                                     tuple(tokens[position : position + size]))
+                if entry is not None:
                     found.append(Translation(entry.vi, entry.en))
                     position += size
                     break
             else:
                 position += 1
         return found
+
+    def _lookup(self, key: tuple[str, ...], typed: tuple[str, ...]) -> Entry | None:
+        """The entry spelt exactly as typed, else the first whose spelling fits it."""
+        fitting = [(spelt, e) for spelt, e in self._by_key.get(key, ()) if _fits(typed, spelt)]
+        exact = next((e for spelt, e in fitting if spelt == typed), None)
+        return exact or (fitting[0][1] if fitting else None)
 
     def vietnamese_terms(self, english_text: str) -> list[str]:
         """Vietnamese terms whose English rendering occurs in `english_text` (reverse lookup)."""

@@ -72,3 +72,19 @@ def test_a_dossier_without_words_gets_no_matches(client: TestClient, dossiers: l
         title="...", summary="—", description="", advantages="", keywords=[])).json()["id"]
     body = client.get(f"/dossiers/{dossier}/matches").json()
     assert (body["confident"], body["data"], body["message"]) == (False, [], NO_WORDS)
+
+
+@pytest.mark.parametrize("q", ["chúng tôi cần", "chung toi can", "the and of", "Xin chào!",
+                               "1000", "a b c", "cần tìm giúp"])
+def test_a_query_of_function_words_only_is_not_confident_and_answers_nothing(
+        client: TestClient, dossiers: list[int], q: str):
+    body = client.get("/search", params={"q": q}).json()
+    assert (body["confident"], body["data"], body["count"]) == (False, [], 0)
+    assert body["message"].startswith("no topic to search for"), body["message"]
+
+
+@pytest.mark.parametrize("q", ["cơ khí", "co khi chinh xac", "PCB", "废水处理", "cần tìm máy sấy"])
+def test_a_short_query_with_a_topic_is_searched(client: TestClient, dossiers: list[int], q: str):
+    body = client.get("/search", params={"q": q}).json()
+    assert not (body["message"] or "").startswith(("no topic", "no words")), body["message"]
+    assert body["count"] > 0

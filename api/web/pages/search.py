@@ -22,7 +22,7 @@ from matcher.models import Dossier, Jurisdiction
 from matcher.models.enums import TransferMode
 from matcher.models.fields import check_country
 from matcher.models.limits import MAX_CODES
-from matcher.search.matches import NO_WORDS, MatchList
+from matcher.search.matches import NO_CONTENT, NO_WORDS, MatchList
 from matcher.services.checks import check_jurisdiction, check_sectors
 from matcher.services.errors import Invalid
 
@@ -31,6 +31,8 @@ PER_PAGE = 10
 MAX_PAGE = 10  # the service is asked for page × 10 + 1 suggestions: at most 101
 NOT_CONFIDENT = N_("No confident match: the best candidates are weak. Check them with care.")
 NO_WORDS_SHOWN = N_("The text holds no words to search for.")
+NO_CONTENT_SHOWN = N_("Name the technology or the problem: the text holds only words such as "
+                      "“we need” or “please find”.")
 
 
 class SearchForm(BaseModel):
@@ -62,7 +64,8 @@ def match_notice(matches: MatchList) -> str | None:
     """What the page says above a list that is not confident (None for a confident one)."""
     if matches.confident:
         return None
-    return NO_WORDS_SHOWN if matches.message == NO_WORDS else NOT_CONFIDENT
+    shown = {NO_WORDS: NO_WORDS_SHOWN, NO_CONTENT: NO_CONTENT_SHOWN}
+    return shown.get(matches.message or "", NOT_CONFIDENT)
 
 
 def countries_of_dossiers(session: Session, lang: str) -> list[tuple[str, str]]:

@@ -7,8 +7,8 @@ from matcher.search.fusion import (
     normalize_minmax,
     reciprocal_rank,
     top_k,
-    weighted_sum,
 )
+from matcher.search.retrieval import document_weights
 
 
 def test_normalize_max_scales_best_to_one():
@@ -27,10 +27,18 @@ def test_reciprocal_rank_fusion_by_hand():
     assert fused == pytest.approx({1: 1 / 61, 2: 1 / 62 + 1 / 61, 3: 1 / 62})
 
 
-def test_weighted_sum_ignores_unweighted_channels():
-    fused = weighted_sum({"dense": {1: 1.0, 2: 0.5}, "lex": {2: 1.0}, "x": {3: 1.0}},
-                         {"dense": 1.0, "lex": 0.5})
-    assert fused == {1: 1.0, 2: 1.0}
+def test_every_language_can_reach_the_same_fused_score():
+    weights = {"dense": 0.2, "dense_en": 0.3, "lex_en": 1.0, "lex_vi": 0.5}
+    english = document_weights(weights, "vi", "en")
+    vietnamese = document_weights(weights, "vi", "vi")
+    assert english == pytest.approx({"dense": 0.2 / 1.5, "dense_en": 0.3 / 1.5, "lex_en": 1 / 1.5})
+    # both Vietnamese: the need's own text, not its lexicon sketch, carries the dense weight
+    assert vietnamese == pytest.approx({"dense": 0.5, "lex_vi": 0.5})
+    assert document_weights(weights, "en", "vi") == pytest.approx(
+        {"dense": 0.2, "dense_en": 0.3, "lex_vi": 0.5})
+    # an unweighted channel takes no share
+    assert document_weights({**weights, "dense_en": 0.0}, "vi", "en") == pytest.approx(
+        {"dense": 0.2 / 1.2, "lex_en": 1 / 1.2})
 
 
 def test_top_k_breaks_ties_by_id():

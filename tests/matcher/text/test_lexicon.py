@@ -72,3 +72,22 @@ def test_shipped_lexicon_is_large_and_valid():
     problems = validate(entries)
     duplicates = [p for p in problems if "duplicate" in p or "empty side" in p]
     assert duplicates == []
+
+
+def test_accented_text_matches_only_its_own_spelling(tmp_path: Path):
+    lexicon = Lexicon.load(_write(tmp_path, (
+        "đất yếu\tsoft soil\tconstruction\tmaterial\n"
+        "yêu cầu\trequirement\tgeneral\tother\n"
+        "điện\telectricity\tenergy\tother\n"
+    )))
+    # "đạt yêu cầu" (meets the requirements) folds to "dat yeu cau" like "đất yếu" does
+    assert [t.vi for t in lexicon.translate("sản phẩm đạt yêu cầu")] == ["yêu cầu"]
+    assert lexicon.translate("biểu diễn") == []
+    # typed without diacritics, any spelling fits; a syllable typed bare inside accented text too
+    assert [t.vi for t in lexicon.translate("nen dat yeu")] == ["đất yếu"]
+    assert [t.vi for t in lexicon.translate("nền dat yếu")] == ["đất yếu"]
+
+
+def test_tone_mark_placement_does_not_matter(tmp_path: Path):
+    lexicon = Lexicon.load(_write(tmp_path, "hòa lưới\tgrid connection\tenergy\tprocess\n"))
+    assert [t.vi for t in lexicon.translate("hoà lưới điện")] == ["hòa lưới"]
