@@ -1,7 +1,9 @@
 """Which open needs and saved searches a set of new or changed dossiers now answers: each need
 is matched as its own page matches it (its jurisdiction's priority sectors, feasibility), each
 saved search as the search page runs it, and a dossier counts when it is among the first
-`TOP` suggestions of a list the matcher calls confident."""
+`TOP` suggestions of a list the matcher calls confident and is itself as close as the
+matcher's confidence threshold asks (`min_confidence` on its own cosine): in a small catalogue
+an unrelated dossier can rank among the first ten of a confident list."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -49,19 +51,22 @@ def new_matches(session: Session, matches: MatchService, dossier_ids: set[int]
         if jurisdiction and not catalog.priority_themes(jurisdiction, today) & themes:
             continue
         found = matches.for_need(session, need, DossierFilters(jurisdiction=jurisdiction), TOP)
-        yield from _among(found, changed, need_id=need.id)
+        yield from _among(found, changed, matches.min_confidence, need_id=need.id)
     for search in session.exec(select(SavedSearch).order_by(col(SavedSearch.id))).all():
         filters = DossierFilters(
             jurisdiction=search.jurisdiction, sector_codes=tuple(search.sector_codes or ()),
             origin_country=search.origin_country, transfer_mode=search.transfer_mode,
             min_trl=search.min_trl)
         found = matches.search(session, search.query, filters, TOP)
-        yield from _among(found, changed, saved_search_id=search.id)
+        yield from _among(found, changed, matches.min_confidence,
+                          saved_search_id=search.id)
 
 
-def _among(found: MatchList, changed: dict, **subject: int | None) -> Iterator[Found]:
+def _among(found: MatchList, changed: dict, threshold: float,
+           **subject: int | None) -> Iterator[Found]:
     if not found.confident:
         return
     for suggestion in found.data:
-        if suggestion.id in changed:
+        cosine = suggestion.breakdown.cosine
+        if suggestion.id in changed and cosine is not None and cosine >= threshold:
             yield Found(suggestion.id, suggestion.score, suggestion.explanation, **subject)
