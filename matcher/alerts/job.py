@@ -107,7 +107,8 @@ def run_alerts(runtime: Runtime, now: datetime | None = None) -> AlertRun:
         session.add(reader)
         done.notifications = send_digests(session, runtime.settings, now)
         session.commit()
-    done.sent = deliver_due(runtime.engine, runtime.settings, now)
+    # what this run queued is due too: its rows were stamped after `now` was taken
+    done.sent = deliver_due(runtime.engine, runtime.settings, max(now, utcnow()))
     log.info("alerts: %d outbox rows, %d dossiers, %d new matches, %d notifications, "
              "%d sent", done.changes, done.dossiers, done.matches, done.notifications,
              done.sent.sent)
