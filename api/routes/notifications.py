@@ -36,5 +36,6 @@ def mark_notification_read(session: SessionDep, who: PrincipalDep,
                            notification_id: int) -> NotificationPublic:
     """Mark one notification read by the caller (404 when it is not in their inbox)."""
     found = inbox.mark_read(session, who, notification_id)
+    shown = NotificationPublic(**found.model_dump(), read=True)
     session.commit()
-    return NotificationPublic(**found.model_dump(), read=True)
+    return shown
