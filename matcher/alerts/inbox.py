@@ -18,8 +18,8 @@ from matcher.models.fields import MAX_INT
 
 
 def _read_by(who: Principal):
-    return exists().where(col(NotificationRead.notification_id) == Notification.id,
-                          NotificationRead.reader == reader(who))
+    return exists().where(col(NotificationRead.notification_id) == col(Notification.id),
+                          col(NotificationRead.reader) == reader(who))
 
 
 def unread_count(session: Session, who: Principal) -> int:
@@ -61,7 +61,7 @@ def mark_read(session: Session, who: Principal, notification_id: int) -> Notific
     done = session.exec(select(NotificationRead).where(
         NotificationRead.notification_id == found.id,
         NotificationRead.reader == reader(who))).first()
-    if done is None:
+    if done is None and found.id is not None:
         session.add(NotificationRead(notification_id=found.id, reader=reader(who)))
     return found
 
@@ -71,5 +71,6 @@ def mark_all_read(session: Session, who: Principal) -> int:
     ids = session.exec(select(Notification.id).where(addressed_to(who),
                                                      not_(_read_by(who)))).all()
     for notification_id in ids:
+        assert notification_id is not None
         session.add(NotificationRead(notification_id=notification_id, reader=reader(who)))
     return len(ids)

@@ -120,7 +120,7 @@ class AlertMatch(SQLModel, table=True):
     score: float
     explanation: str = Field("", sa_column=Column(Text, nullable=False))
     found_at: datetime = Field(default_factory=utcnow)
-    notified_at: datetime | None = Field(None, index=True)
+    notified_at: datetime | None = Field(default=None, index=True)
 
 
 class Delivery(SQLModel, table=True):
@@ -134,8 +134,9 @@ class Delivery(SQLModel, table=True):
     attempts: int = 0
     next_at: datetime = Field(default_factory=utcnow, index=True)
     delivered_at: datetime | None = None
-    failed_at: datetime | None = Field(None, description="Gave up after the last attempt.")
-    last_error: str = Field("", max_length=500)
+    failed_at: datetime | None = Field(default=None,
+                                       description="Gave up after the last attempt.")
+    last_error: str = Field(default="", max_length=500)
 
 
 class NotificationPublic(SQLModel):

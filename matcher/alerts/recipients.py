@@ -101,7 +101,7 @@ def addressed_to(who: Principal) -> ColumnElement[bool]:
         mine.append(col(Notification.recipient_key_id) == who.key_id)
     policy = Policy(who)
     if who.role is Role.organiser:
-        about = col(Notification.need_id).is_(None)
+        about: ColumnElement[bool] = col(Notification.need_id).is_(None)
     else:
         readable = select(Need.id).where(policy.need_rows())
         about = or_(col(Notification.need_id).is_(None), col(Notification.need_id).in_(readable))

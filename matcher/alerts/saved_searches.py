@@ -43,6 +43,8 @@ def create_saved_search(session: Session, who: Principal, body: SavedSearchCreat
                         ) -> SavedSearch:
     """Keep a search for the caller (not committed)."""
     values = _check(session, body.model_dump())
+    if who.role is None:
+        raise Hidden("saved search", None)
     search = SavedSearch(**values, owner_role=who.role, owner_jurisdiction=who.jurisdiction,
                          owner_user_id=who.user_id,
                          owner_key_id=who.key_id if who.user_id is None else None)

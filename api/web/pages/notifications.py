@@ -27,10 +27,10 @@ def notifications_page(request: Request, caller: CallerDep) -> Response:
     who = caller.policy.who
     unread_only = request.query_params.get("unread") == "1"
     notes = inbox.inbox(caller.session, who, limit=SHOWN, unread_only=unread_only)
-    searches = []
+    searches: list[SavedSearch] = []
     if caller.user.role in PAGES["saved_search_create"]:
-        searches = caller.session.exec(select(SavedSearch).where(  # their own, admins too
-            col(SavedSearch.owner_user_id) == caller.user.id).order_by(col(SavedSearch.id))).all()
+        searches = list(caller.session.exec(select(SavedSearch).where(  # own, admins' too
+            col(SavedSearch.owner_user_id) == caller.user.id).order_by(col(SavedSearch.id))))
     return render(request, "notifications/inbox.html", caller, notes=notes,
                   unread_only=unread_only, searches=searches,
                   need_links=caller.user.role in PAGES["need_page"],

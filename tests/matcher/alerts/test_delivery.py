@@ -159,3 +159,11 @@ def test_a_dead_mail_server_is_given_up_on_and_the_inbox_keeps_the_notice(client
         assert session.get(Notification, delivery.notification_id) is not None
     assert deliver_due(runtime.engine, runtime.settings,
                        utcnow() + timedelta(days=1)).given_up == 0  # not tried again
+
+
+def test_ketnoi_settings_masks_the_smtp_password_and_the_webhook_secret():
+    from matcher.platform.config import Settings
+
+    shown = Settings(smtp_password="mat-khau", webhook_secret="bi-mat", _env_file=None).shown()
+    assert (shown["smtp_password"], shown["webhook_secret"]) == ("***", "***")
+    assert Settings(_env_file=None).shown()["webhook_secret"] is None

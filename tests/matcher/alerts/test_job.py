@@ -20,7 +20,7 @@ BG_ENTERPRISE = Role.enterprise
 
 def _inbox(world: AlertWorld, who: Principal) -> list[Notification]:
     with world.runtime.session() as session:
-        return [n for n in inbox.inbox(session, who, limit=100).data]  # type: ignore[misc]
+        return list(inbox.inbox(session, who, limit=100).data)  # type: ignore[arg-type]
 
 
 def _brokers(jurisdiction: str, key_id: int = 901) -> Principal:

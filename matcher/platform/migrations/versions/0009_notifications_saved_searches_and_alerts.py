@@ -11,7 +11,6 @@ import sqlmodel
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-
 revision = '0009'
 down_revision = '0005'
 branch_labels = None
