@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from matcher.alerts.delivery import Sent, deliver_due
@@ -51,10 +52,13 @@ def _position(session: Session) -> OutboxReader:
     dossiers written from then on, not the whole history)."""
     reader = session.get(OutboxReader, READER)
     if reader is None:
-        reader = OutboxReader(name=READER, cursor=latest(session))
-        session.add(reader)
-        session.commit()
-        session.refresh(reader)
+        session.add(OutboxReader(name=READER, cursor=latest(session)))
+        try:
+            session.commit()
+        except IntegrityError:  # another process's first run made it first
+            session.rollback()
+        reader = session.get(OutboxReader, READER, populate_existing=True)
+        assert reader is not None
     return reader
 
 
