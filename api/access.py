@@ -106,4 +106,13 @@ RULES: dict[str, Rule] = {
     "record_outcome": READERS,
     "record_meeting_follow_up": READERS,
     "read_outcomes": READERS,
+    # alerts: every caller has an inbox; brokers save searches
+    "read_notifications": EVERYONE,
+    "mark_notification_read": EVERYONE,
+    "mark_all_notifications_read": EVERYONE,
+    "read_saved_searches": BROKERS,
+    "read_saved_search": BROKERS,
+    "create_saved_search": BROKERS,
+    "update_saved_search": BROKERS,
+    "delete_saved_search": BROKERS,
 }

@@ -9,7 +9,7 @@ import typer
 from sqlmodel import select
 from tqdm import tqdm
 
-from api import cli_db, cli_events, cli_keys, cli_report, cli_users
+from api import cli_alerts, cli_db, cli_events, cli_keys, cli_report, cli_users
 from matcher.auth.keys import create_key
 from matcher.auth.models import ApiKey, Role
 from matcher.ingest.importer import KINDS, import_records, pending_records
@@ -32,6 +32,7 @@ app.add_typer(cli_events.app, name="event")
 app.add_typer(cli_keys.app, name="keys")
 app.add_typer(cli_db.app, name="db")
 app.add_typer(cli_users.app, name="users")
+app.add_typer(cli_alerts.app, name="alerts")
 
 
 # How long uvicorn waits for a worker to answer its health check before it kills the worker as

@@ -20,12 +20,14 @@ from api.routes import (
     meeting_requests,
     meetings,
     needs,
+    notifications,
     outcomes,
     participants,
     people,
     plans,
     progress,
     reports,
+    saved_searches,
     schedule,
     search,
     sectors,
@@ -65,7 +67,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
                    introductions, intermediaries, people, transfers, trainings, fdi_projects,
                    plans, progress, reports,
                    events, participants, meeting_requests, meetings, schedule, agendas, outcomes,
-                   audit, health):
+                   notifications, saved_searches, audit, health):
         app.include_router(module.router, dependencies=[Depends(authorize)])
     openapi.install(app)
     errors.install(app)

@@ -20,6 +20,7 @@ BENCHMARKS = [
     ("benchmarks.concurrency", []),  # issue 13's ratios; starts a throwaway PostgreSQL cluster
     ("benchmarks.events_benchmark", []),
     ("benchmarks.pages", []),  # issue 14: the search page in Chromium vs the JSON API
+    ("benchmarks.alerts", []),  # issue 16: which labelled pairs the alerts job notifies
 ]
 
 

@@ -18,12 +18,13 @@ from api.web.pages import (
     imports,
     introductions,
     needs,
+    notifications,
     progress,
     search,
 )
 
 STATIC = Path(__file__).parent / "static"
-PAGES = (account, search, needs, introductions, imports, progress, events,
+PAGES = (account, search, needs, introductions, notifications, imports, progress, events,
          event_schedule, admin)
 
 

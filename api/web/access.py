@@ -35,6 +35,12 @@ PAGES: dict[str, frozenset[Role]] = {
     "introductions_page": ALL,
     "introduction_page": ALL,
     "introduction_step": BROKERS,
+    # notifications: everyone's inbox; saved searches for brokers
+    "notifications_page": ALL,
+    "notification_read": ALL,
+    "notifications_read_all": ALL,
+    "saved_search_create": BROKERS,
+    "saved_search_delete": BROKERS,
     "import_page": BROKERS,
     "import_upload": BROKERS,
     # events (Techmart): organisers and the Department

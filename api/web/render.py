@@ -15,6 +15,7 @@ from api.web import i18n
 from api.web.access import PAGES
 from api.web.caller import Caller, request_language
 from api.web.i18n import N_
+from matcher.alerts.inbox import unread_count
 
 TEMPLATES = Jinja2Templates(env=jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
@@ -33,6 +34,7 @@ MENU = [
     ("search_page", N_("Search")),
     ("needs_page", N_("Needs")),
     ("introductions_page", N_("Introductions")),
+    ("notifications_page", N_("Notifications")),
     ("import_page", N_("Import")),
     ("events_page", N_("Events")),
     ("progress_page", N_("Progress")),
@@ -74,6 +76,8 @@ def render(request: Request, template: str, caller: Caller | None = None, status
     try:  # the template is rendered here, in the response's constructor
         return TEMPLATES.TemplateResponse(request, template, status_code=status, context={
             "caller": caller, "lang": lang, "fmt": i18n.Formats(lang),
-            "menu": menu(request, caller), "csrf": caller.csrf if caller else "", **context})
+            "menu": menu(request, caller), "csrf": caller.csrf if caller else "",
+            "unread": unread_count(caller.session, caller.policy.who) if caller else 0,
+            **context})
     finally:
         _language.reset(token)

@@ -21,7 +21,8 @@ from matcher.models.fields import utcnow
 
 SECRET_COLUMNS = {"secret_hash", "password_hash"}
 HIDDEN = "(not logged)"  # in place of a secret column's values when it changes
-UNLOGGED_TABLES = {"websession"}  # browser sessions: tokens, not records of the work
+UNLOGGED_TABLES = {"websession",  # browser sessions: tokens, not records of the work
+                   "outboxreader", "delivery", "notificationread"}  # alerts housekeeping
 
 
 def _plain(value: Any) -> Any:

@@ -126,6 +126,30 @@ class Settings(BaseSettings):
         60.0, gt=0,
         description="Least time between two snapshots of the index (written when it changed).",
     )
+    alert_digest_hours: float = Field(
+        24.0, gt=0,
+        description="Least time between two alerts about one need or saved search: new matches "
+        "found meanwhile wait and are sent together (a digest, not one message each).",
+    )
+    smtp_host: str | None = Field(
+        None, description="SMTP server that sends notifications by e-mail; none: no e-mail.")
+    smtp_port: int = Field(25, ge=1, le=65535, description="Port of the SMTP server.")
+    smtp_starttls: bool = Field(False, description="Switch the SMTP connection to TLS first.")
+    smtp_user: str | None = Field(None, description="SMTP login, when the server asks for one.")
+    smtp_password: str | None = Field(None, repr=False, description="SMTP password (masked).")
+    smtp_from: str = Field("ketnoi@localhost", description="Sender address of the e-mails.")
+    webhook_url: str | None = Field(
+        None, description="URL every notification is POSTed to as JSON (integrations).")
+    webhook_secret: str | None = Field(
+        None, repr=False,
+        description="Key of the HMAC-SHA256 signature of each webhook body, sent in the "
+        "`X-KetNoi-Signature: sha256=<hex>` header (masked).",
+    )
+    delivery_attempts: int = Field(
+        8, ge=1, le=50,
+        description="Attempts to send one e-mail or webhook call (waiting 1, 2, 4 … minutes "
+        "between them) before it is given up and logged; the inbox entry stays.",
+    )
     host: str = Field("127.0.0.1", description="Address `ketnoi serve` binds to.")
     port: int = Field(8000, description="Port `ketnoi serve` listens on.")
 
@@ -135,6 +159,9 @@ class Settings(BaseSettings):
         values = self.model_dump(mode="json")
         if self.database_url:
             values["database_url"] = masked_url(self.database_url)
+        for secret in ("smtp_password", "webhook_secret"):
+            if values.get(secret):
+                values[secret] = "***"
         return values
 
     @property

@@ -13,7 +13,7 @@ change can apply it to its own index before it answers.
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Column, Integer, event, func, insert, select, text
+from sqlalchemy import JSON, BigInteger, Column, Integer, event, func, insert, select, text
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import UOWTransaction
 from sqlmodel import Field, SQLModel
@@ -35,6 +35,20 @@ class OutboxEntry(SQLModel, table=True):
     collection: str = Field(max_length=20, index=True)
     record_id: int = Field(sa_type=BigInteger)
     at: datetime = Field(default_factory=utcnow)
+
+
+class OutboxReader(SQLModel, table=True):
+    """A consumer of the outbox that keeps its position in the database (the alerts job), so
+    that any process may continue where another stopped; rows it has not read are kept."""
+
+    __tablename__ = "outboxreader"
+
+    name: str = Field(max_length=40, primary_key=True)
+    cursor: int = Field(0, sa_type=BigInteger)
+    gaps: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False),
+                                 description="Ids skipped over (not committed yet) → when "
+                                 "first missed, ISO time.")
+    updated_at: datetime = Field(default_factory=utcnow)
 
 
 @dataclass(frozen=True)
@@ -104,8 +118,12 @@ def latest(session: OrmSession) -> int:
 
 def prune(session: OrmSession, through: int, keep_since: datetime) -> int:
     """Delete rows up to id `through` written before `keep_since` (the caller commits); a
-    snapshot at `through` or later makes them unnecessary to a starting process."""
+    snapshot at `through` or later makes them unnecessary to a starting process. Rows an
+    `OutboxReader` has not read yet are kept."""
     table = OutboxEntry.__table__  # type: ignore[attr-defined]
+    for reader in session.execute(select(OutboxReader)).scalars():
+        waiting = [int(i) for i in reader.gaps]
+        through = min(through, min(waiting) - 1 if waiting else reader.cursor)
     result = session.execute(table.delete().where(table.c.id <= through,
                                                   table.c.at < keep_since))
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
