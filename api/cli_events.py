@@ -168,8 +168,11 @@ def outcomes(event_id: EventId,
                         {k: row[k] for k in ("status", "rating", "notes") if row.get(k)}),
                         policy=SYSTEM)
                 if row.get("follow_up"):
-                    record_follow_up(session, meeting,
-                                     MeetingFollowUp(follow_up=row["follow_up"]))
+                    move = record_follow_up(session, meeting,
+                                            MeetingFollowUp(follow_up=row["follow_up"]),
+                                            policy=SYSTEM)
+                    if move.message:
+                        typer.echo(f"row {number}: {move.message}", err=True)
             except (OutcomeError, ValueError) as exc:
                 _fail(f"row {number}: {exc}")
         summary = summarise(session, event_id)
