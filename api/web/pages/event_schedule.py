@@ -24,6 +24,7 @@ from api.web.pages.events import event_url
 from api.web.render import render
 from matcher.events import agenda as agendas
 from matcher.events.models import Meeting, MeetingFollowUp, MeetingOutcome, Participant
+from matcher.events.pairing import DEFAULT_MIN_SCORE
 
 router = APIRouter(include_in_schema=False)
 OUTCOME_CONFLICT = N_("Not possible for this meeting now: an outcome needs a scheduled meeting, "
@@ -38,7 +39,7 @@ def event_pair(caller: FormCallerDep, matches: MatchesDep, event_id: int) -> Res
     staff_event(caller, event_id)
     report = schedule_routes.pair_meetings(session=caller.session, matches=matches,
                                            policy=caller.policy, event_id=event_id,
-                                           min_score=0.0, limit=50, greedy=False)
+                                           min_score=DEFAULT_MIN_SCORE, limit=50, greedy=False)
     return RedirectResponse(event_url(
         event_id, paired=report.meetings, kept=report.kept, eligible=report.eligible,
         score=round(report.total_score, 3), unschedulable=len(report.unschedulable))
