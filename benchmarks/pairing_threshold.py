@@ -6,9 +6,10 @@ against the dossiers the suppliers show, by the matcher (`MatchService.for_need`
 need's text, exhibitors whatever their status, any jurisdiction). Here every seed dossier is an
 exhibitor and every labelled seed need is a visiting enterprise; each need's top 50 candidates
 are split into relevant pairs (labelled in `seed_data/labels.jsonl`, grade ≥ 1) and the others,
-and the score distributions of both are compared. The default cut is the highest score that
-keeps at least `KEEP` of the relevant pairs among candidates: an organiser loses few meetings
-anyone asked for, and the pairs the cut removes are mostly irrelevant.
+and the score distributions of both are compared, overall and per score band. The default cut is
+the highest score (to 0.01) that keeps at least `KEEP` of the relevant pairs among candidates:
+an organiser loses few meetings anyone would want, and the pairs the cut removes are relevant far
+less often than the average candidate (the band table shows how often).
 """
 
 import numpy as np
@@ -22,7 +23,8 @@ from matcher.models import Dossier, Need
 from matcher.search.matches import DossierFilters
 
 PER_NEED = 50  # the API's default `limit` of candidates per need
-KEEP = 0.95  # share of relevant pairs the default keeps
+KEEP = 0.90  # share of relevant pairs the default keeps
+BANDS = [0.0, 0.10, 0.15, 0.20, 0.25, 0.30, 0.35, 0.40, 0.45, 0.50, 1.01]
 CUTS = [0.0, 0.10, 0.15, 0.20, 0.25, 0.30, 0.35, 0.40, 0.45, 0.50]
 
 
@@ -70,6 +72,18 @@ def rows_for(scores: list[float], relevant: list[bool], cuts: list[float]) -> li
     return rows
 
 
+def band_rows(scores: list[float], relevant: list[bool]) -> list[list]:
+    """Per score band: candidate pairs in it and the share of them that are relevant."""
+    values, labels = np.array(scores), np.array(relevant)
+    rows = []
+    for low, high in zip(BANDS, BANDS[1:], strict=False):
+        inside = (values >= low) & (values < high)
+        shown = f"{low:.2f}–{min(high, 1.0):.2f}"
+        rows.append([shown, int(inside.sum()), int((inside & labels).sum()),
+                     f"{(inside & labels).sum() / max(1, inside.sum()):.1%}"])
+    return rows
+
+
 def main() -> None:
     scores, relevant, missed = candidate_scores()
     good = [s for s, r in zip(scores, relevant, strict=True) if r]
@@ -79,12 +93,15 @@ def main() -> None:
     table = markdown_table(["min score", "relevant pairs kept", "irrelevant pairs removed",
                             "relevant share of candidates left", "candidates left"],
                            rows_for(scores, relevant, cuts))
+    table += "\n\n" + markdown_table(["score band", "candidate pairs", "relevant",
+                                       "relevant share"], band_rows(scores, relevant))
     quartiles = ", ".join(f"{q:.3f}" for q in np.percentile(good, [10, 25, 50, 75]))
     quartiles_bad = ", ".join(f"{q:.3f}" for q in np.percentile(bad, [10, 25, 50, 75, 90]))
     table += (f"\n\n{len(scores)} candidate pairs ({PER_NEED} per labelled need), "
               f"{len(good)} relevant ({missed} labelled pairs not among the candidates); "
               f"relevant scores p10/p25/p50/p75 {quartiles}; irrelevant p10/p25/p50/p75/p90 "
-              f"{quartiles_bad}; ROC AUC {roc_auc_score(relevant, scores):.3f}. Highest cut "
+              f"{quartiles_bad}; ROC AUC {roc_auc_score(relevant, scores):.3f}; base rate "
+              f"{len(good) / len(scores):.1%}. Highest cut "
               f"keeping {KEEP:.0%} of the relevant pairs: {cut:.2f}; shipped default "
               f"`DEFAULT_MIN_SCORE` {DEFAULT_MIN_SCORE:.2f}.")
     print(table)
