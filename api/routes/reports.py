@@ -36,8 +36,8 @@ def _download(body: bytes, media_type: str, name: str) -> Response:
 def read_annual_xlsx(session: SessionDep, policy: PolicyDep, jurisdiction: str,
                      year: Year = None) -> Response:
     """The annual report workbook (summary, introductions, transfers, trainings, by sector);
-    year default this year (a year not finished: to date, its title says so). Rows name their enterprise and need only to readers who may see
-    them."""
+    year default this year (a year not finished: to date, its title says so). Rows name their
+    enterprise and need only to readers who may see them."""
     data = _annual(session, jurisdiction, year)
     return _download(xlsx_bytes(session, data, policy=policy), XLSX,
                      f"ketnoi-{jurisdiction}-{data.year}.xlsx")

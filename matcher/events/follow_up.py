@@ -98,9 +98,9 @@ def carry_follow_up(session: Session, meeting: Meeting, *, policy: Policy, actor
     note = f"follow-up of B2B meeting {meeting.id}: {meeting.follow_up}"
     for status in todo:
         set_status(session, introduction, status, on=on, actor=actor, note=note)
-    status = todo[-1] if todo else current
+    after = todo[-1] if todo else current
     message = "" if todo else f"introduction {introduction.id} is already {current}"
     if meeting.follow_up == FollowUp.agreement_reached:
         message = (f"{message}; " if message else "") + (
             "record the signed contract on the introduction to count the transfer")
-    return LedgerMove(introduction.id, status, list(todo), message)
+    return LedgerMove(introduction.id, after, list(todo), message)

@@ -104,8 +104,9 @@ class EventBase(SQLModel):
         if not starts:
             raise ValueError("an event needs at least one slot")
         first, last = info.data.get("starts_on"), info.data.get("ends_on")
-        for start in starts:
-            if first is not None and last is not None and not first <= start.date() <= last:
+        for start in starts:  # dates in the wrong order are `_order`'s to report
+            if first is not None and last is not None and first <= last \
+                    and not first <= start.date() <= last:
                 raise ValueError(f"slot at {start:%Y-%m-%d %H:%M} is outside the event's dates "
                                  f"({first} to {last})")
         return [s.isoformat(timespec="minutes") for s in starts]

@@ -27,8 +27,9 @@ def needs(client: TestClient) -> dict[str, int]:
                                  problem="Nuoc thai ao tom gay o nhiem.",
                                  sector_codes=["HP-1.7"]),
         "bg_dryer": need_payload(bg, status="closed"),
-        "hp_secret": need_payload(hp, title="Nước thải chế biến cá", problem="Nước thải chứa kháng sinh.",
-                                  sector_codes=["HP-1.7"], confidentiality="confidential"),
+        "hp_secret": need_payload(hp, title="Nước thải chế biến cá",
+                                  problem="Nước thải chứa kháng sinh.", sector_codes=["HP-1.7"],
+                                  confidentiality="confidential"),
     }
     ids = {}
     for name, body in bodies.items():

@@ -6,8 +6,11 @@ from sqlmodel import Session, select
 from matcher.events.models import Event, Meeting, Participant
 from matcher.ledger.models import Introduction
 from matcher.ledger.pipeline import status_of
+from tests.api.web import test_event_pages
 from tests.api.web.conftest import login
-from tests.api.web.test_event_pages import error_at, schedule, world  # noqa: F401  (fixture)
+from tests.api.web.test_event_pages import error_at, schedule
+
+world = test_event_pages.world  # the BG event with its participants (a fixture)
 
 
 def test_an_organiser_deletes_an_event_where_nothing_was_held(web, runtime, world):
