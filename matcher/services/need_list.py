@@ -3,8 +3,9 @@
 Only needs the caller may read are ever looked at (the policy's rows), and the text is matched
 against each need as the caller reads it (anonymised for organisers): a filter can neither
 reveal a hidden need nor confirm a word the caller is not shown. Text matches with or without
-diacritics and in any case: every word of the query must be a word of the need's title, problem
-or desired result (`nuoc thai` finds `Xử lý nước thải`, and `nước thải` finds `nuoc thai`).
+diacritics and in any case: every word of the query must be a word of the need's reference,
+title, problem or desired result (`nuoc thai` finds `Xử lý nước thải`, and `nước thải` finds
+`nuoc thai`).
 """
 
 from collections.abc import Callable
@@ -36,7 +37,8 @@ def words(text: str) -> set[str]:
 
 
 def _text_of(shown: Any) -> str:
-    return " ".join((shown.title or "", shown.problem or "", shown.desired_result or ""))
+    return " ".join((shown.ref or "", shown.title or "", shown.problem or "",
+                     shown.desired_result or ""))
 
 
 def list_needs(session: Session, policy: Policy, filters: NeedFilters, skip: int, limit: int,
