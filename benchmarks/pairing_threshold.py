@@ -105,9 +105,10 @@ def main() -> None:
               f"keeping {KEEP:.0%} of the relevant pairs: {cut:.2f}; shipped default "
               f"`DEFAULT_MIN_SCORE` {DEFAULT_MIN_SCORE:.2f}.")
     print(table)
-    write_result("pairing_threshold", {"cut": cut, "shipped": DEFAULT_MIN_SCORE, "keep": KEEP,
-                                       "relevant": good, "irrelevant": bad, "missed": missed},
-                 table)
+    write_result("pairing_threshold", {
+        "cut": cut, "shipped": DEFAULT_MIN_SCORE, "keep": KEEP, "pairs": len(scores),
+        "relevant": len(good), "missed": missed, "auc": roc_auc_score(relevant, scores),
+        "cuts": rows_for(scores, relevant, cuts), "bands": band_rows(scores, relevant)}, table)
 
 
 if __name__ == "__main__":
