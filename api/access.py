@@ -89,6 +89,7 @@ RULES: dict[str, Rule] = {
     "read_events": READERS,
     "read_event": READERS,
     "update_event": EVENT_STAFF,
+    "delete_event": EVENT_STAFF,
     "create_participant": EVENT_STAFF,
     "read_participants": READERS,
     "import_participants_file": EVENT_STAFF,

@@ -22,6 +22,7 @@ from matcher.events.models import (
     MeetingOutcome,
 )
 from matcher.events.outcomes import OutcomeError, record_follow_up, record_outcome, summarise
+from matcher.events.pairing import DEFAULT_MIN_SCORE
 from matcher.events.service import pair_event, participants, schedule_event
 from matcher.ingest.tabular import ImportFailed, read_rows
 from matcher.platform.config import get_settings
@@ -74,7 +75,9 @@ def import_(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False,
 
 @app.command()
 def pair(event_id: EventId,
-         min_score: Annotated[float, typer.Option(help="Never pair below this score.")] = 0.0,
+         min_score: Annotated[float | None, typer.Option(
+             help="Never pair below this score (default: the measured DEFAULT_MIN_SCORE for "
+                  "the matcher's scores, 0 for --scores).")] = None,
          limit: Annotated[int, typer.Option(help="Dossiers asked of the matcher per need.")] = 50,
          scores: Annotated[Path | None, typer.Option(
              exists=True, dir_okay=False,
@@ -90,14 +93,15 @@ def pair(event_id: EventId,
                 candidates = scores_from_rows(session, event_id, read_rows(scores))
             except ImportFailed as exc:
                 _fail(str(exc))
-            report = pair_event(session, event, candidates, min_score, greedy)
+            report = pair_event(session, event, candidates, min_score or 0.0, greedy)
     else:
         runtime = build_runtime(get_settings())
         runtime.sync()
         with session_scope(runtime.engine) as session:
             event = _event(session, event_id)
             candidates = build_candidates(session, event_id, runtime.matches, limit, policy=SYSTEM)
-            report = pair_event(session, event, candidates, min_score, greedy)
+            report = pair_event(session, event, candidates,
+                                DEFAULT_MIN_SCORE if min_score is None else min_score, greedy)
     typer.echo(json.dumps(report.model_dump(), indent=2))
 
 
@@ -168,8 +172,11 @@ def outcomes(event_id: EventId,
                         {k: row[k] for k in ("status", "rating", "notes") if row.get(k)}),
                         policy=SYSTEM)
                 if row.get("follow_up"):
-                    record_follow_up(session, meeting,
-                                     MeetingFollowUp(follow_up=row["follow_up"]))
+                    move = record_follow_up(session, meeting,
+                                            MeetingFollowUp(follow_up=row["follow_up"]),
+                                            policy=SYSTEM)
+                    if move.message:
+                        typer.echo(f"row {number}: {move.message}", err=True)
             except (OutcomeError, ValueError) as exc:
                 _fail(f"row {number}: {exc}")
         summary = summarise(session, event_id)

@@ -9,7 +9,7 @@ import typer
 
 import matcher.ledger.models  # noqa: F401  (registers the ledger tables)
 from matcher.ledger.progress import NoPlan, progress, render_table
-from matcher.ledger.report import write_annual
+from matcher.ledger.report import YearNotBegun, write_annual
 from matcher.ledger.seed import seed_ledger
 from matcher.platform.config import get_settings
 from matcher.platform.db import configured_session
@@ -48,14 +48,18 @@ def annual(jurisdiction: Jurisdiction = "BG",
            = Path("."),
            ) -> None:
     """Write the annual report: XLSX (summary, introductions, transfers, trainings, by sector)
-    and a PNG chart of cumulative progress against the targets."""
+    and a PNG chart of cumulative progress against the targets. A year not finished is
+    reported to date (its title says so)."""
     with configured_session() as session:
         try:
             xlsx, png = write_annual(session, jurisdiction, year or datetime.now().year, out)
-        except NoPlan as exc:
+        except (NoPlan, YearNotBegun) as exc:
             typer.echo(str(exc), err=True)
             raise typer.Exit(1) from exc
     typer.echo(f"wrote {xlsx}\nwrote {png}")
+    if (year or datetime.now().year) == datetime.now().year and datetime.now().month * 100 \
+            + datetime.now().day < 1231:
+        typer.echo("the year is not finished: the report shows the year to date")
 
 
 @app.command()

@@ -19,6 +19,7 @@ BENCHMARKS = [
     ("benchmarks.load", []),
     ("benchmarks.concurrency", []),  # issue 13's ratios; starts a throwaway PostgreSQL cluster
     ("benchmarks.events_benchmark", []),
+    ("benchmarks.pairing_threshold", []),  # issue 16: the default minimum score of a meeting
     ("benchmarks.pages", []),  # issue 14: the search page in Chromium vs the JSON API
     ("benchmarks.alerts", []),  # issue 16: which labelled pairs the alerts job notifies
 ]

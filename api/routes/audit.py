@@ -1,6 +1,6 @@
 """The audit log, for admins: who changed which record, when, from what to what."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 from api.crud import page
 from api.deps import SessionDep
 from matcher.auth.models import AuditEntriesPublic, AuditEntry, AuditEntryPublic
+from matcher.models.fields import as_utc
 
 router = APIRouter(tags=["audit"])
 
@@ -20,11 +21,11 @@ def read_audit(session: SessionDep, skip: Annotated[int, Query(ge=0)] = 0,
                actor: Annotated[str | None, Query(description="Part of the actor, e.g. "
                                                               "`key 3` or `enterprise`.")] = None,
                since: Annotated[datetime | None, Query(
-                   description="Entries at or after this moment (ISO 8601; UTC without a "
-                               "time zone).")] = None,
+                   description="Entries at or after this moment (ISO 8601; without a UTC "
+                               "offset, Asia/Ho_Chi_Minh time).")] = None,
                before: Annotated[datetime | None, Query(
-                   description="Entries before this moment (ISO 8601; UTC without a time "
-                               "zone).")] = None,
+                   description="Entries before this moment (ISO 8601; without a UTC offset, "
+                               "Asia/Ho_Chi_Minh time).")] = None,
                newest_first: Annotated[bool, Query(
                    description="Newest entries first (default: oldest first).")] = False
                ) -> AuditEntriesPublic:
@@ -38,14 +39,10 @@ def read_audit(session: SessionDep, skip: Annotated[int, Query(ge=0)] = 0,
     if actor:
         where.append(AuditEntry.actor.contains(actor))  # type: ignore[attr-defined]
     if since is not None:
-        where.append(AuditEntry.at >= _utc(since))  # type: ignore[arg-type,operator]
+        where.append(AuditEntry.at >= as_utc(since))  # type: ignore[arg-type,operator]
     if before is not None:
-        where.append(AuditEntry.at < _utc(before))  # type: ignore[arg-type,operator]
+        where.append(AuditEntry.at < as_utc(before))  # type: ignore[arg-type,operator]
     rows, count = page(session, AuditEntry, skip, limit, *where, descending=newest_first)
     return AuditEntriesPublic(data=[AuditEntryPublic.model_validate(r) for r in rows],
                               count=count)
 
-
-def _utc(moment: datetime) -> datetime:
-    """A moment in UTC, as entries are stored (a moment without a time zone is taken as UTC)."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)

@@ -1,4 +1,4 @@
-"""Techmart / Techdemo events (sự kiện kết nối cung – cầu): create, list, read, change."""
+"""Techmart / Techdemo events (sự kiện kết nối cung – cầu): create, list, read, change, delete."""
 
 from typing import Annotated
 
@@ -8,6 +8,7 @@ from api.crud import get_or_404, page
 from api.deps import SessionDep
 from api.event_scope import writable_event
 from api.security import PolicyDep
+from matcher.events.deletion import delete_event as remove_event
 from matcher.events.models import Event, EventCreate, EventPublic, EventsPublic, EventUpdate
 from matcher.services.checks import apply_changes, check_jurisdiction
 
@@ -49,3 +50,11 @@ def update_event(session: SessionDep, policy: PolicyDep, event_id: int,
     session.commit()
     session.refresh(event)
     return event
+
+
+@router.delete("/{event_id}", status_code=204)
+def delete_event(session: SessionDep, policy: PolicyDep, event_id: int) -> None:
+    """Delete an event with its participants, requests and meetings; 409 once a meeting is
+    recorded as held."""
+    remove_event(session, writable_event(session, policy, event_id))
+    session.commit()

@@ -19,7 +19,7 @@ from matcher.events.models import (
     Participant,
     RequestStatus,
 )
-from matcher.events.service import expire_requests, now
+from matcher.events.service import cancel_declined, expire_requests, now
 from matcher.services.errors import Invalid
 
 router = APIRouter(prefix="/events/{event_id}/requests", tags=["events"])
@@ -57,7 +57,8 @@ def read_requests(session: SessionDep, event_id: int) -> MeetingRequestsPublic:
 @router.patch("/{request_id}", response_model=MeetingRequestPublic)
 def answer_request(session: SessionDep, policy: PolicyDep, event_id: int, request_id: int,
                    body: MeetingRequestUpdate) -> Any:
-    """Accept or decline a pending request; an expired one can no longer be answered."""
+    """Accept or decline a pending request; an expired one can no longer be answered. A decline
+    cancels the pair's meetings that pairing made (unless locked or held): never booked."""
     writable_event(session, policy, event_id)
     request = event_member(session, MeetingRequest, event_id, request_id)
     expire_requests(session, event_id)
@@ -68,6 +69,8 @@ def answer_request(session: SessionDep, policy: PolicyDep, event_id: int, reques
         raise HTTPException(409, f"request {request_id} is {request.status}, not pending")
     request.status, request.responded_at = body.status, now()
     session.add(request)
+    if body.status == RequestStatus.declined:
+        cancel_declined(session, request)
     session.commit()
     session.refresh(request)
     return request

@@ -4,15 +4,19 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.crud import IdFilter, page
+from api.crud import IdFilter
 from api.deps import RuntimeDep, SessionDep
-from api.filters import CountryFilter
+from api.filters import CountryFilter, JurisdictionFilter
 from api.security import PolicyDep, related
 from api.views import matches_for_need_out, need_as_seen, need_out, readable_need_out
 from matcher.models import Enterprise, Need, NeedCreate, NeedPublic, NeedsPublic, NeedUpdate
 from matcher.models.enums import NeedStatus, TransferMode
+from matcher.models.limits import MAX_CODES
+from matcher.models.sector_catalog import SectorCatalog
 from matcher.search.matches import DossierFilters, MatchList
 from matcher.services import needs
+from matcher.services.errors import Invalid
+from matcher.services.need_list import NeedFilters, list_needs
 
 router = APIRouter(prefix="/needs", tags=["needs"])
 
@@ -20,12 +24,25 @@ router = APIRouter(prefix="/needs", tags=["needs"])
 @router.get("", response_model=NeedsPublic)
 def read_needs(session: SessionDep, policy: PolicyDep, skip: Annotated[int, Query(ge=0)] = 0,
                limit: Annotated[int, Query(ge=1, le=100)] = 20,
-               enterprise_id: IdFilter = None, status: NeedStatus | None = None) -> NeedsPublic:
-    """List the needs the caller may see, optionally of one enterprise or status."""
+               enterprise_id: IdFilter = None, status: NeedStatus | None = None,
+               jurisdiction: JurisdictionFilter = None,
+               sector: Annotated[list[str] | None, Query(
+                   max_length=MAX_CODES, description="Sector codes: needs with any of them.")]
+               = None,
+               q: Annotated[str | None, Query(
+                   min_length=1, max_length=500, description="Words that must all be in the "
+                   "need's title, problem or desired result, with or without diacritics.")]
+               = None) -> NeedsPublic:
+    """List the needs the caller may see, optionally of one enterprise, province (its
+    enterprise's jurisdiction), sector, status, or holding the words of `q`."""
     where = related(policy, session, Need, enterprise_id=enterprise_id)
-    if status is not None:
-        where.append(Need.status == status)
-    rows, count = page(session, Need, skip, limit, policy.need_rows(), *where)
+    codes = tuple(dict.fromkeys(sector or ()))
+    unknown = SectorCatalog.from_session(session).unknown(list(codes))
+    if unknown:
+        raise Invalid.at(["query", "sector"], f"unknown sector code(s): {', '.join(unknown)}")
+    filters = NeedFilters(jurisdiction=jurisdiction, sectors=codes, status=status, text=q)
+    rows, count = list_needs(session, policy, filters, skip, limit,
+                             lambda need: need_out(session, policy, need), *where)
     return NeedsPublic(data=[need_out(session, policy, r) for r in rows],  # type: ignore[misc]
                        count=count)
 

@@ -9,11 +9,13 @@ from api.deps import SessionDep
 from api.downloads import attachment
 from api.security import PolicyDep
 from matcher.ledger.progress import NoPlan
-from matcher.ledger.report import Annual, annual, chart_png, xlsx_bytes
+from matcher.ledger.report import Annual, YearNotBegun, annual, chart_png, xlsx_bytes
+from matcher.services.errors import Invalid
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-Year = Annotated[int | None, Query(ge=1900, le=2100, description="Default this year.")]
+Year = Annotated[int | None, Query(ge=1900, le=2100, description="Default this year; a year "
+                                   "not finished is reported to date, and says so.")]
 
 
 def _annual(session: SessionDep, jurisdiction: str, year: int | None) -> Annual:
@@ -21,6 +23,8 @@ def _annual(session: SessionDep, jurisdiction: str, year: int | None) -> Annual:
         return annual(session, jurisdiction, year or date.today().year)
     except NoPlan as exc:
         raise HTTPException(404, str(exc)) from exc
+    except YearNotBegun as exc:
+        raise Invalid.at(["query", "year"], str(exc)) from exc
 
 
 def _download(body: bytes, media_type: str, name: str) -> Response:
@@ -32,8 +36,8 @@ def _download(body: bytes, media_type: str, name: str) -> Response:
 def read_annual_xlsx(session: SessionDep, policy: PolicyDep, jurisdiction: str,
                      year: Year = None) -> Response:
     """The annual report workbook (summary, introductions, transfers, trainings, by sector);
-    year default this year. Rows name their enterprise and need only to readers who may see
-    them."""
+    year default this year (a year not finished: to date, its title says so). Rows name their
+    enterprise and need only to readers who may see them."""
     data = _annual(session, jurisdiction, year)
     return _download(xlsx_bytes(session, data, policy=policy), XLSX,
                      f"ketnoi-{jurisdiction}-{data.year}.xlsx")

@@ -12,6 +12,7 @@ from api.event_scope import writable_event
 from api.security import PolicyDep
 from matcher.events.candidates import build_candidates
 from matcher.events.models import Event
+from matcher.events.pairing import DEFAULT_MIN_SCORE
 from matcher.events.service import (
     PairingReport,
     ScheduleReport,
@@ -31,12 +32,16 @@ class CheckResult(BaseModel):
 @router.post("/pair", response_model=PairingReport)
 def pair_meetings(session: SessionDep, matches: MatchesDep,
                   policy: PolicyDep, event_id: int,
-                  min_score: Annotated[float, Query(ge=0)] = 0.0,
+                  min_score: Annotated[float, Query(
+                      ge=0, le=1, description="Never pair below this match score (locked "
+                      "meetings and accepted requests are kept whatever their score); the "
+                      "default is measured on the seed, see benchmarks/README.md.")
+                  ] = DEFAULT_MIN_SCORE,
                   limit: Annotated[int, Query(ge=1, le=200)] = 50,
                   greedy: bool = False) -> PairingReport:
     """Choose the meetings with the highest total match score under every participant's cap
-    (`greedy=true` runs the baseline instead); locked and accepted meetings are kept. Only
-    needs the caller may see are matched."""
+    (`greedy=true` runs the baseline instead); locked and accepted meetings are kept, declined
+    requests never booked. Only needs the caller may see are matched."""
     event = writable_event(session, policy, event_id)
     candidates = build_candidates(session, event_id, matches, limit, policy=policy)
     report = pair_event(session, event, candidates, min_score, greedy)

@@ -48,6 +48,7 @@ PAGES: dict[str, frozenset[Role]] = {
     "event_new_page": EVENT_STAFF,
     "event_create": EVENT_STAFF,
     "event_page": EVENT_STAFF,
+    "event_delete": EVENT_STAFF,
     "participants_import": EVENT_STAFF,
     "request_answer": EVENT_STAFF,
     "event_pair": EVENT_STAFF,

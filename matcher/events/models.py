@@ -5,13 +5,21 @@ Slots and tables are numbered from 1, as organisers and participants see them.
 
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 from pydantic import ValidationInfo, field_validator, model_validator
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from matcher.models.fields import MAX_INT, check_timezone, json_list, list_update, utcnow
+from matcher.models.fields import (
+    MAX_INT,
+    as_utc,
+    check_timezone,
+    json_list,
+    list_update,
+    utcnow,
+)
 from matcher.models.limits import MAX_GRID, MAX_SLOTS, MAX_TABLES
 
 SlotNumber = Annotated[int, Field(ge=1, le=MAX_SLOTS)]
@@ -71,17 +79,36 @@ class EventBase(SQLModel):
     ends_on: date
     meeting_minutes: int = Field(30, ge=5, le=240, description="Length of one meeting.")
     slot_starts: list[str] = json_list(
-        "Start of each slot, ISO local datetime (`2026-11-24T09:00`); slot n is the n-th. "
-        "Breaks are the gaps between slots.", MAX_SLOTS, distinct=False)
+        "Start of each slot, ISO local datetime in the event's time zone (`2026-11-24T09:00`; "
+        "with a UTC offset, it is converted to that zone), within the event's dates; slot n is "
+        "the n-th. Breaks are the gaps between slots.", MAX_SLOTS, distinct=False)
     table_count: int = Field(ge=1, le=MAX_TABLES, description="Meeting tables available per slot.")
     timezone: str = Field("Asia/Ho_Chi_Minh", max_length=64)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _local_slots(cls, data: Any) -> Any:
+        """Slot starts given with a UTC offset become the event's own local time."""
+        if not isinstance(data, dict) or not isinstance(data.get("slot_starts"), list):
+            return data
+        try:
+            zone = ZoneInfo(check_timezone(str(data.get("timezone") or "Asia/Ho_Chi_Minh")))
+        except ValueError:
+            return data  # the time zone's own check names it
+        return {**data, "slot_starts": [_local(value, zone) for value in data["slot_starts"]]}
+
     @field_validator("slot_starts")
     @classmethod
-    def _slots(cls, value: list[str]) -> list[str]:
+    def _slots(cls, value: list[str], info: ValidationInfo) -> list[str]:
         starts = [datetime.fromisoformat(str(v)).replace(tzinfo=None) for v in value]
         if not starts:
             raise ValueError("an event needs at least one slot")
+        first, last = info.data.get("starts_on"), info.data.get("ends_on")
+        for start in starts:  # dates in the wrong order are `_order`'s to report
+            if first is not None and last is not None and first <= last \
+                    and not first <= start.date() <= last:
+                raise ValueError(f"slot at {start:%Y-%m-%d %H:%M} is outside the event's dates "
+                                 f"({first} to {last})")
         return [s.isoformat(timespec="minutes") for s in starts]
 
     @field_validator("table_count")
@@ -110,6 +137,17 @@ class EventBase(SQLModel):
                 raise ValueError(f"slot at {after:%Y-%m-%d %H:%M} starts before the previous "
                                  f"{self.meeting_minutes}-minute slot ends")
         return self
+
+
+def _local(value: Any, zone: ZoneInfo) -> Any:
+    """A slot start with a UTC offset as local time in `zone`; anything else unchanged."""
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return value  # the slot check names it
+    if moment.tzinfo is None:
+        return value
+    return moment.astimezone(zone).replace(tzinfo=None).isoformat(timespec="minutes")
 
 
 class Event(EventBase, table=True):
@@ -213,7 +251,14 @@ class MeetingRequestBase(SQLModel):
     requester_id: int = Field(foreign_key="participant.id", index=True, ge=1, le=MAX_INT)
     target_id: int = Field(foreign_key="participant.id", index=True, ge=1, le=MAX_INT)
     reason: str = Field("", max_length=2_000)
-    expires_at: datetime | None = Field(None, description="Pending after this = expired.")
+    expires_at: datetime | None = Field(
+        None, description="Pending after this = expired. ISO 8601 with a UTC offset; without "
+        "one, Asia/Ho_Chi_Minh time.")
+
+    @field_validator("expires_at")
+    @classmethod
+    def _expires_at(cls, value: datetime | None) -> datetime | None:
+        return None if value is None else as_utc(value)
 
 
 class MeetingRequest(MeetingRequestBase, table=True):

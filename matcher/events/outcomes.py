@@ -3,18 +3,22 @@ the hand-over of held meetings to the introductions ledger (giới thiệu).
 
 A held meeting whose supplier shows a foreign dossier (origin outside Vietnam) is recorded as
 an introduction (channel `event`) of that dossier to the enterprise, and the introduction's id
-is stored on the meeting. Nothing here commits: the caller does.
+is stored on the meeting; its six-month follow-up moves that introduction (`follow_up`). An
+outcome is recorded once the meeting's slot has begun, never before. Nothing here commits: the
+caller does.
 """
 
 import logging
 from collections import Counter
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 from sqlmodel import Session
 
 from matcher.auth.policy import Hidden, Policy, Refused
 from matcher.events.agenda import slot_times
+from matcher.events.follow_up import LedgerMove, carry_follow_up
 from matcher.events.models import (
     Event,
     FollowUp,
@@ -78,13 +82,27 @@ def on_meeting_held(session: Session, meeting: Meeting, *, policy: Policy) -> in
     return meeting.introduction_id
 
 
+def check_begun(session: Session, meeting: Meeting, moment: datetime | None = None) -> None:
+    """OutcomeError unless the meeting's slot has begun at `moment` (default now): a meeting
+    is not held, nor missed, before the event."""
+    event = session.get(Event, meeting.event_id)
+    if event is None or meeting.slot is None:
+        return
+    start = slot_times(event, meeting.slot)[0].replace(tzinfo=ZoneInfo(event.timezone))
+    if (moment or datetime.now(UTC)) < start:
+        raise OutcomeError(f"meeting {meeting.id} starts {start:%Y-%m-%d %H:%M} "
+                           f"({event.timezone}): its outcome can be recorded from then on, "
+                           "not before")
+
+
 def record_outcome(session: Session, meeting: Meeting, outcome: MeetingOutcome,
-                   *, policy: Policy) -> Meeting:
-    """Held or no-show and the rating; a held meeting goes to the ledger (as `policy` may
-    write it). The caller commits."""
+                   *, policy: Policy, moment: datetime | None = None) -> Meeting:
+    """Held or no-show and the rating, at `moment` (default now, not before the meeting's
+    slot); a held meeting goes to the ledger (as `policy` may write it). The caller commits."""
     if meeting.slot is None or meeting.status not in (MeetingStatus.scheduled,
                                                       MeetingStatus.held, MeetingStatus.no_show):
         raise OutcomeError(f"meeting {meeting.id} is {meeting.status}, not scheduled")
+    check_begun(session, meeting, moment)
     rating = outcome.rating
     if outcome.status == MeetingStatus.no_show:
         if rating not in (None, MeetingRating.did_not_take_place):
@@ -93,7 +111,7 @@ def record_outcome(session: Session, meeting: Meeting, outcome: MeetingOutcome,
     elif rating == MeetingRating.did_not_take_place:
         raise OutcomeError("a held meeting cannot be rated 'did_not_take_place'")
     meeting.status, meeting.rating = outcome.status, rating
-    meeting.rated_at = datetime.now(UTC)
+    meeting.rated_at = moment or datetime.now(UTC)
     if outcome.notes:
         meeting.notes = outcome.notes
     session.add(meeting)
@@ -102,13 +120,16 @@ def record_outcome(session: Session, meeting: Meeting, outcome: MeetingOutcome,
     return meeting
 
 
-def record_follow_up(session: Session, meeting: Meeting, body: MeetingFollowUp) -> Meeting:
-    """The six-month follow-up, for held meetings only. The caller commits."""
+def record_follow_up(session: Session, meeting: Meeting, body: MeetingFollowUp,
+                     *, policy: Policy, actor: str = "events") -> LedgerMove:
+    """The six-month follow-up, for held meetings only; it moves the meeting's introduction
+    when the pipeline allows and `policy` writes it (what happened is returned). The caller
+    commits."""
     if meeting.status != MeetingStatus.held:
         raise OutcomeError(f"meeting {meeting.id} was not held; no follow-up")
     meeting.follow_up, meeting.follow_up_at = body.follow_up, datetime.now(UTC)
     session.add(meeting)
-    return meeting
+    return carry_follow_up(session, meeting, policy=policy, actor=actor)
 
 
 def summarise(session: Session, event_id: int) -> OutcomeSummary:

@@ -17,7 +17,7 @@ from matcher.events.models import (
     ParticipantKind,
     RequestStatus,
 )
-from matcher.events.pairing import Pair, pair_greedy, pair_optimal
+from matcher.events.pairing import DEFAULT_MIN_SCORE, Pair, pair_greedy, pair_optimal
 from matcher.events.scheduling import backfill, schedule
 from matcher.models.fields import aware
 
@@ -121,24 +121,60 @@ def expire_requests(session: Session, event_id: int, moment: datetime | None = N
     return count
 
 
-def _accepted_pairs(session: Session, event_id: int, kinds: dict[int, ParticipantKind]) -> set:
+def answered_pairs(session: Session, event_id: int, kinds: dict[int, ParticipantKind]
+                   ) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
+    """(supplier, enterprise) pairs whose latest answered request was accepted, and those whose
+    latest was declined: a decline is never booked, a later acceptance of the pair wins."""
     rows = session.exec(select(MeetingRequest).where(
-        MeetingRequest.event_id == event_id, MeetingRequest.status == RequestStatus.accepted))
-    pairs = set()
+        MeetingRequest.event_id == event_id,
+        col(MeetingRequest.status).in_((RequestStatus.accepted, RequestStatus.declined)))
+        .order_by(col(MeetingRequest.responded_at), col(MeetingRequest.id)))
+    latest: dict[tuple[int, int], RequestStatus] = {}
     for request in rows.all():
-        a, b = request.requester_id, request.target_id
-        if kinds.get(a) == ParticipantKind.enterprise:
-            a, b = b, a
-        if kinds.get(a) == ParticipantKind.supplier and kinds.get(b) == ParticipantKind.enterprise:
-            pairs.add((a, b))
-    return pairs
+        pair = request_pair(request, kinds)
+        if pair is not None:
+            latest[pair] = RequestStatus(request.status)
+    return ({p for p, s in latest.items() if s == RequestStatus.accepted},
+            {p for p, s in latest.items() if s == RequestStatus.declined})
+
+
+def request_pair(request: MeetingRequest, kinds: dict[int, ParticipantKind]
+                 ) -> tuple[int, int] | None:
+    """The (supplier, enterprise) pair a request is about, whichever side asked."""
+    a, b = request.requester_id, request.target_id
+    if kinds.get(a) == ParticipantKind.enterprise:
+        a, b = b, a
+    if kinds.get(a) == ParticipantKind.supplier and kinds.get(b) == ParticipantKind.enterprise:
+        return a, b
+    return None
+
+
+def cancel_declined(session: Session, request: MeetingRequest) -> int:
+    """After a decline: the pair's meetings that pairing made and nobody locked or held are
+    cancelled (never proposed again); returns how many."""
+    kinds = {pid(p): p.kind for p in participants(session, request.event_id)}
+    pair = request_pair(request, kinds)
+    if pair is None:
+        return 0
+    rows = session.exec(select(Meeting).where(
+        Meeting.event_id == request.event_id, Meeting.supplier_participant_id == pair[0],
+        Meeting.enterprise_participant_id == pair[1], col(Meeting.status).in_(ACTIVE),
+        col(Meeting.locked).is_(False)))
+    count = 0
+    for meeting in rows.all():
+        meeting.status, meeting.slot, meeting.table = MeetingStatus.cancelled, None, None
+        meeting.drop_reason = f"meeting request {request.id} was declined"
+        session.add(meeting)
+        count += 1
+    return count
 
 
 def pair_event(session: Session, event: Event, candidates: Iterable[Pair],
-               min_score: float = 0.0, greedy: bool = False,
+               min_score: float = DEFAULT_MIN_SCORE, greedy: bool = False,
                fill: bool = True) -> PairingReport:
     """Replace the event's unlocked planned meetings with the best set under the caps; locked,
-    held and accepted-request meetings are kept, cancelled pairs are never proposed again.
+    held and accepted-request meetings are kept, cancelled pairs and pairs whose request was
+    declined are never proposed; other pairs scoring below `min_score` are not either.
     With `fill`, a trial schedule finds seats the chosen set cannot use (availability) and the
     best remaining candidates that fit there are added. The caller commits."""
     assert event.id is not None
@@ -150,9 +186,10 @@ def pair_event(session: Session, event: Event, candidates: Iterable[Pair],
     existing = meetings(session, event.id)
     kept = {(m.supplier_participant_id, m.enterprise_participant_id): m for m in existing
             if m.locked or m.status in DONE}
+    accepted, declined = answered_pairs(session, event.id, kinds)
     banned = {(m.supplier_participant_id, m.enterprise_participant_id) for m in existing
-              if m.status == MeetingStatus.cancelled}
-    requested = _accepted_pairs(session, event.id, kinds) - banned
+              if m.status == MeetingStatus.cancelled} | (declined - set(kept))
+    requested = accepted - banned
     scores: dict[tuple[int, int], float] = {}
     for s, e, score in candidates:
         if kinds.get(s) == ParticipantKind.supplier and kinds.get(e) == ParticipantKind.enterprise \

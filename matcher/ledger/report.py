@@ -32,9 +32,14 @@ CHARTED = [Indicator.foreign_dossiers_introduced, Indicator.technologies_transfe
            Indicator.people_trained]
 
 
+class YearNotBegun(ValueError):
+    """A report asked for a year that has not begun (the API answers 422 at `year`)."""
+
+
 @dataclass
 class Annual:
-    """Everything one year's report shows: the year's window and the period so far."""
+    """Everything one year's report shows: the year's window and the period so far. A year not
+    finished yet is reported to date (`to_date`): its window ends today."""
 
     jurisdiction: str
     name: str
@@ -45,12 +50,28 @@ class Annual:
     year_progress: Progress
     verdicts: list[counting.Verdict]
     series: dict[Indicator, list[date]]
+    to_date: bool = False
+
+    @property
+    def heading_vi(self) -> str:
+        """What the report covers, in its own words: the year, or the year to date."""
+        if self.to_date:
+            return (f"năm {self.year} (năm chưa kết thúc: số liệu từ đầu năm đến "
+                    f"{self.end:%d/%m/%Y})")
+        return f"năm {self.year}"
 
 
-def annual(session: Session, jurisdiction: str, year: int) -> Annual:
-    """The year's figures and the period's cumulative progress to 31 December (or its end)."""
-    _, period = find_period(session, jurisdiction, date(year, 12, 31))
-    start, end = max(date(year, 1, 1), period.start), min(date(year, 12, 31), period.end)
+def annual(session: Session, jurisdiction: str, year: int, today: date | None = None) -> Annual:
+    """The year's figures and the period's cumulative progress to 31 December (or the
+    period's end); for the year not finished at `today` (default today), to `today`, so that
+    nothing still to come reads as a fall (an FDI growth of −100 %/year)."""
+    today = today or date.today()
+    if date(year, 1, 1) > today:
+        raise YearNotBegun(f"the year {year} has not begun (today is {today})")
+    to_date = date(year, 12, 31) > today
+    _, period = find_period(session, jurisdiction, min(date(year, 12, 31), today))
+    start = max(date(year, 1, 1), period.start)
+    end = min(date(year, 12, 31), period.end, today)
     cumulative = progress(session, jurisdiction, as_of=end)
     in_year = progress(session, jurisdiction, as_of=end, since=start)
     first = period.start
@@ -65,7 +86,8 @@ def annual(session: Session, jurisdiction: str, year: int) -> Annual:
     found = session.get(Jurisdiction, jurisdiction)
     return Annual(jurisdiction, found.name if found else jurisdiction, year, start, end,
                   cumulative, in_year,
-                  counting.verdicts(session, jurisdiction, start, end), series)
+                  counting.verdicts(session, jurisdiction, start, end), series,
+                  to_date=to_date and end == today)
 
 
 def _safe(value: Any) -> Any:
@@ -87,11 +109,12 @@ def write_row(sheet: Worksheet, values: Iterable[Any], bold: bool = False) -> No
 
 def _summary(sheet: Worksheet, data: Annual) -> None:
     p = data.cumulative
-    write_row(sheet, [f"Báo cáo kết quả thực hiện Đề án 1851 — {data.name} — năm "
-                      f"{data.year}"], bold=True)
+    write_row(sheet, [f"Báo cáo kết quả thực hiện Đề án 1851 — {data.name} — "
+                      f"{data.heading_vi}"], bold=True)
     write_row(sheet, ["Kế hoạch", p.plan, "Giai đoạn", p.period, "Tính đến", p.as_of])
     write_row(sheet, [])
-    write_row(sheet, ["Chỉ tiêu", "Mã", f"Năm {data.year}", "Lũy kế giai đoạn", "Mục tiêu",
+    year_label = f"Năm {data.year}" + (f" (đến {data.end:%d/%m})" if data.to_date else "")
+    write_row(sheet, ["Chỉ tiêu", "Mã", year_label, "Lũy kế giai đoạn", "Mục tiêu",
                       "Đơn vị", "% mục tiêu", "Dự báo cuối kỳ", "Tiến độ", "Số lượt giới thiệu",
                       "Ghi chú"], bold=True)
     for item in p.indicators:
@@ -218,8 +241,9 @@ def chart_png(data: Annual) -> bytes:
         ax.grid(alpha=0.3)
         ax.legend(loc="lower right", fontsize=8)
     axes[-1].set_xlabel("Thời gian (tháng/năm)")
+    so_far = ", năm chưa kết thúc" if data.to_date else ""
     fig.suptitle(f"Tiến độ thực hiện Đề án 1851 — {data.name}, giai đoạn {p.period} "
-                 f"(đến {p.as_of:%d/%m/%Y})", fontsize=13)
+                 f"(đến {p.as_of:%d/%m/%Y}{so_far})", fontsize=13)
     buffer = BytesIO()
     fig.savefig(buffer, format="png")
     plt.close(fig)
@@ -232,11 +256,12 @@ def xlsx_bytes(session: Session, data: Annual, *, policy: Policy) -> bytes:
     return buffer.getvalue()
 
 
-def write_annual(session: Session, jurisdiction: str, year: int, out_dir: Path
-                 ) -> tuple[Path, Path]:
-    """Write `ketnoi-<J>-<year>.xlsx` and `.png` into out_dir; returns both paths. For the CLI:
-    the operator at the server reads the report in full."""
-    data = annual(session, jurisdiction, year)
+def write_annual(session: Session, jurisdiction: str, year: int, out_dir: Path,
+                 today: date | None = None) -> tuple[Path, Path]:
+    """Write `ketnoi-<J>-<year>.xlsx` and `.png` into out_dir (a year not finished at `today`:
+    to date); returns both paths. For the CLI: the operator at the server reads the report in
+    full."""
+    data = annual(session, jurisdiction, year, today)
     out_dir.mkdir(parents=True, exist_ok=True)
     xlsx = out_dir / f"ketnoi-{jurisdiction}-{year}.xlsx"
     png = out_dir / f"ketnoi-{jurisdiction}-{year}.png"

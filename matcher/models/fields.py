@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any
-from zoneinfo import available_timezones
+from zoneinfo import ZoneInfo, available_timezones
 
 import pycountry
 from pydantic import AfterValidator
@@ -11,6 +11,8 @@ from sqlalchemy import JSON, Column
 from sqlmodel import Field
 
 MAX_INT = 2**63 - 1  # the largest integer a database column holds
+# A date and time given without a UTC offset is read in the provinces' own time (UTC+7).
+LOCAL_TIME_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def unique(items: list | None) -> list | None:
@@ -45,6 +47,19 @@ def utcnow() -> datetime:
 def aware(moment: datetime) -> datetime:
     """A stored moment with its time zone: SQLite returns naive datetimes, written as UTC."""
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """A moment given as input, in UTC: with its offset as given, or, without one, read as
+    Asia/Ho_Chi_Minh time (`2026-11-24T09:00` is 02:00 UTC). The first and last moments a
+    datetime holds stay the first and last in UTC (their shift would leave the calendar)."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        moment = moment.replace(tzinfo=LOCAL_TIME_ZONE)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        edge = datetime.min if moment.year == datetime.min.year else datetime.max
+        return edge.replace(tzinfo=UTC)
 
 
 def check_text(value: Any) -> Any:

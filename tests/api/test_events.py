@@ -241,7 +241,8 @@ def _starts(count: int) -> list[str]:
 
 def test_a_small_body_cannot_make_a_huge_grid(client: TestClient) -> None:
     """A 20 KB body asked for 1,000 slots × 5,000 tables: a grid of 45 MB on every read."""
-    body = event_payload(meeting_minutes=10, slot_starts=_starts(1_000), table_count=5_000)
+    body = event_payload(meeting_minutes=10, slot_starts=_starts(1_000), table_count=5_000,
+                         ends_on="2026-11-30")
     answer = client.post("/events", json=body)
     assert answer.status_code == 422, answer.text[:300]
     assert [e["loc"] for e in answer.json()["detail"]] == [["body", "slot_starts"]]
@@ -252,7 +253,8 @@ def test_a_small_body_cannot_make_a_huge_grid(client: TestClient) -> None:
 
 
 def test_growing_the_tables_beyond_the_grid_limit_is_422(client: TestClient) -> None:
-    body = event_payload(meeting_minutes=10, slot_starts=_starts(500), table_count=100)
+    body = event_payload(meeting_minutes=10, slot_starts=_starts(500), table_count=100,
+                         ends_on="2026-11-27")
     event_id = client.post("/events", json=body).json()["id"]
     answer = client.patch(f"/events/{event_id}", json={"table_count": 101})
     assert answer.status_code == 422, answer.text

@@ -32,7 +32,8 @@ def test_create_enterprise_rejects_bad_tax_code(client: TestClient):
     assert response.status_code == 422
     detail = response.json()["detail"][0]
     assert detail["loc"] == ["body", "tax_code"]
-    assert "wrong check digit" in detail["msg"]
+    assert "wrong check digit (it should be 8)" in detail["msg"]
+    assert "e.g. 0100109106 (a branch: 0100109106-001)" in detail["msg"]
 
 
 def test_duplicate_tax_code_is_409(client: TestClient):

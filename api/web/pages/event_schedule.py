@@ -24,11 +24,14 @@ from api.web.pages.events import event_url
 from api.web.render import render
 from matcher.events import agenda as agendas
 from matcher.events.models import Meeting, MeetingFollowUp, MeetingOutcome, Participant
+from matcher.events.pairing import DEFAULT_MIN_SCORE
 
 router = APIRouter(include_in_schema=False)
 OUTCOME_CONFLICT = N_("Not possible for this meeting now: an outcome needs a scheduled meeting, "
                       "a no-show is rated “did not take place” and a held meeting is not.")
 FOLLOW_UP_CONFLICT = N_("A follow-up is for a held meeting only.")
+NOT_BEGUN = N_("This meeting has not begun yet: its outcome can be recorded once its slot "
+               "starts.")
 
 
 @router.post("/web/events/{event_id}/pair", name="event_pair")
@@ -38,7 +41,7 @@ def event_pair(caller: FormCallerDep, matches: MatchesDep, event_id: int) -> Res
     staff_event(caller, event_id)
     report = schedule_routes.pair_meetings(session=caller.session, matches=matches,
                                            policy=caller.policy, event_id=event_id,
-                                           min_score=0.0, limit=50, greedy=False)
+                                           min_score=DEFAULT_MIN_SCORE, limit=50, greedy=False)
     return RedirectResponse(event_url(
         event_id, paired=report.meetings, kept=report.kept, eligible=report.eligible,
         score=round(report.total_score, 3), unschedulable=len(report.unschedulable))
@@ -131,6 +134,7 @@ def outcome_create(request: Request, caller: FormCallerDep, event_id: int,
     values = {"meeting_id": meeting_id, "status": status, "rating": rating, "notes": notes,
               "follow_up": follow_up}
     errors: dict[str, str] = {}
+    note = "outcome"
     meeting = caller.session.get(Meeting, meeting_id) if meeting_id else None
     target = meeting.id if meeting is not None and meeting.event_id == event_id else None
     if target is None:
@@ -145,9 +149,11 @@ def outcome_create(request: Request, caller: FormCallerDep, event_id: int,
                                     event_id=event_id, meeting_id=target, body=body)
         if target is not None and not errors and follow_up:
             step = MeetingFollowUp.model_validate({"follow_up": follow_up})
-            outcomes.record_meeting_follow_up(session=caller.session, policy=caller.policy,
-                                              event_id=event_id, meeting_id=target,
-                                              body=step)
+            done = outcomes.record_meeting_follow_up(session=caller.session,
+                                                     policy=caller.policy, event_id=event_id,
+                                                     meeting_id=target, body=step)
+            note = "follow_up_moved" if done.introduction_recorded else (
+                "follow_up_kept" if done.introduction_status is not None else "outcome")
     except ValidationError as exc:
         errors = field_errors(exc, caller.lang)
         if "__all__" in errors:  # the model's own check: held or no-show
@@ -155,9 +161,10 @@ def outcome_create(request: Request, caller: FormCallerDep, event_id: int,
     except HTTPException as exc:  # 409: the meeting's state does not allow it
         if exc.status_code != 409:
             raise
-        errors = {"follow_up": FOLLOW_UP_CONFLICT} if "follow-up" in str(exc.detail) \
-            else {"status": OUTCOME_CONFLICT}
+        detail = str(exc.detail)
+        errors = {"follow_up": FOLLOW_UP_CONFLICT} if "follow-up" in detail \
+            else {"status": NOT_BEGUN if "from then on" in detail else OUTCOME_CONFLICT}
     if errors:
         caller.session.rollback()
         return event_view(request, caller, event, status=422, errors=errors, values=values)
-    return RedirectResponse(event_url(event_id, note="outcome") + "#outcomes", status_code=303)
+    return RedirectResponse(event_url(event_id, note=note) + "#outcomes", status_code=303)

@@ -51,7 +51,12 @@ NOTES = {"accepted": N_("The request was accepted."),
          "not_pending": N_("This request was already answered or has expired."),
          "schedule_failed": N_("Locked meetings contradict each other (same slot, participant "
                                "or table): nothing was scheduled."),
-         "outcome": N_("The outcome was recorded.")}
+         "outcome": N_("The outcome was recorded."),
+         "follow_up_moved": N_("The follow-up was recorded and the meeting's introduction "
+                               "moved along the pipeline."),
+         "follow_up_kept": N_("The follow-up was recorded; the meeting's introduction was not "
+                              "moved (closed, already further, or not yours to change)."),
+         "not_deletable": N_("The event cannot be deleted: a meeting was held there.")}
 
 
 def staff_event(caller: Caller, event_id: int) -> Event:

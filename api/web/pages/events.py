@@ -28,7 +28,7 @@ from api.web.pages.event_view import event_view, staff_event
 from api.web.render import render
 from matcher.events.models import Event, EventCreate, MeetingRequestUpdate, RequestStatus
 from matcher.models import Jurisdiction
-from matcher.services.errors import Invalid
+from matcher.services.errors import Conflict, Invalid
 
 router = APIRouter(include_in_schema=False)
 DEFAULT_SLOTS = "09:00\n09:30\n10:00\n10:30\n11:00\n11:30"
@@ -40,6 +40,7 @@ EVENT_ERRORS = {
     "timezone": N_("Unknown time zone (e.g. Asia/Ho_Chi_Minh)."),
     "ends_on": N_("The event cannot end before it starts."),
 }
+SLOTS_OUTSIDE = N_("Every slot must fall within the event's dates.")
 SLOT_FORMAT = N_("Write each slot as HH:MM (on the first day) or dd/mm/yyyy HH:MM.")
 NO_SLOTS = N_("Give at least one slot.")
 TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
@@ -53,13 +54,15 @@ def event_url(event_id: int, **query: Any) -> str:
 
 @router.get("/web/events", name="events_page", response_class=HTMLResponse)
 def events_page(request: Request, caller: CallerDep,
-                page_no: Annotated[int, Query(alias="page", ge=1, le=10_000)] = 1) -> Response:
-    """The events the caller runs: an organiser's province, every province for the Department."""
+                page_no: Annotated[int, Query(alias="page", ge=1, le=10_000)] = 1,
+                deleted: bool = False) -> Response:
+    """The events the caller runs: an organiser's province, every province for the Department;
+    after a deletion, a notice saying so."""
     where = [] if caller.policy.is_admin else [
         col(Event.jurisdiction) == caller.user.jurisdiction]
     rows, count = page(caller.session, Event, (page_no - 1) * 20, 20, *where)
     return render(request, "events/list.html", caller, events=rows, page=page_no,
-                  has_next=page_no * 20 < count, count=count)
+                  has_next=page_no * 20 < count, count=count, deleted=deleted)
 
 
 def new_form(request: Request, caller: Caller, values: dict[str, Any],
@@ -108,8 +111,11 @@ def event_errors(exc: ValidationError | Invalid, values: dict[str, Any],
             continue
         names = [str(part) for part in error["loc"] if isinstance(part, str)]
         if names:  # a field's validator: no slot, too big a grid, an unknown time zone
-            errors[names[0]] = NO_SLOTS if names[0] == "slot_starts" else EVENT_ERRORS.get(
-                names[0], errors[names[0]])
+            if names[0] == "slot_starts":
+                errors[names[0]] = SLOTS_OUTSIDE if "outside the event's dates" in error["msg"] \
+                    else NO_SLOTS
+            else:
+                errors[names[0]] = EVENT_ERRORS.get(names[0], errors[names[0]])
         else:  # the model's own check: the dates, or slots that overlap
             errors.pop("__all__", None)
             name = "ends_on" if values.get("starts_on", "") > values.get("ends_on", "") \
@@ -187,6 +193,25 @@ def participants_import(request: Request, caller: FormCallerDep, event_id: int,
     return RedirectResponse(event_url(event_id, created=len(report.created),
                                       updated=len(report.updated)) + "#participants",
                             status_code=303)
+
+
+@router.post("/web/events/{event_id}/delete", name="event_delete")
+def event_delete(request: Request, caller: FormCallerDep, event_id: int,
+                 confirm: Annotated[str, Form(max_length=10)] = "") -> Response:
+    """Delete the event with its participants, requests and meetings, once the box saying so
+    is ticked; an event where a meeting was held stays (a notice says why)."""
+    event = staff_event(caller, event_id)
+    if confirm != "yes":
+        return event_view(request, caller, event, status=422, errors={
+            "confirm": N_("Tick the box to confirm the deletion.")})
+    try:
+        event_routes.delete_event(session=caller.session, policy=caller.policy,
+                                  event_id=event_id)
+    except Conflict:
+        caller.session.rollback()
+        return RedirectResponse(event_url(event_id, note="not_deletable") + "#delete",
+                                status_code=303)
+    return RedirectResponse("/web/events?deleted=true", status_code=303)
 
 
 @router.post("/web/events/{event_id}/requests/{request_id}", name="request_answer")

@@ -12,10 +12,9 @@ from sqlmodel import col, select
 from starlette.datastructures import FormData
 
 from api.access import RULES
-from api.crud import page as paged
 from api.deps import RuntimeDep
-from api.routes.needs import read_need, read_need_matches
-from api.views import introduction_out, need_out
+from api.routes.needs import read_need, read_need_matches, read_needs
+from api.views import introduction_out
 from api.web.caller import Caller, CallerDep, FormCallerDep
 from api.web.forms import form_values
 from api.web.i18n import N_, translations
@@ -26,7 +25,7 @@ from matcher.auth.policy import Refused
 from matcher.ledger.models import Introduction
 from matcher.ledger.pipeline import TransitionError
 from matcher.ledger.service import LedgerError, introduce_from_match
-from matcher.models import Enterprise, Need, NeedCreate, NeedPublic, NeedUpdate
+from matcher.models import Enterprise, Jurisdiction, Need, NeedCreate, NeedPublic, NeedUpdate
 from matcher.models.enums import NeedStatus
 from matcher.platform.runtime import Runtime
 from matcher.services import needs
@@ -117,36 +116,44 @@ def shown_values(need: Need) -> dict[str, Any]:
 
 @router.get("/web/needs", name="needs_page", response_class=HTMLResponse)
 def needs_page(request: Request, caller: CallerDep, q: Annotated[str, Query(max_length=300)] = "",
-               status: str = "", page: Annotated[int, Query(ge=1)] = 1) -> Response:
-    """The needs the caller may read (the API's `GET /needs` rows), with a text filter that
-    ignores diacritics and case on both sides, a status filter and pages of 20."""
+               status: str = "", jurisdiction: Annotated[str, Query(max_length=16)] = "",
+               sector: Annotated[str, Query(max_length=16)] = "",
+               page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> Response:
+    """The needs the caller may read, through the API's `GET /needs` (its filters: words of the
+    text with or without diacritics, status, province, sector), in pages of 20."""
     session, policy = caller.session, caller.policy
     number = page
-    where: list[Any] = [policy.need_rows()]
     errors: dict[str, str] = {}
-    if status:
-        if status in NeedStatus.__members__:
-            where.append(col(Need.status) == NeedStatus(status))
-        else:
-            errors["status"] = translations(caller.lang).gettext(N_("Choose one of the options."))
-    wanted = fold(q)
-    if wanted:
-        rows = [n for n in session.exec(select(Need).where(*where).order_by(col(Need.id)))
-                if wanted in fold(" ".join((n.ref or "", n.title, n.problem,
-                                            n.desired_result)))]
-        count = len(rows)
-        rows = rows[(number - 1) * PER_PAGE:number * PER_PAGE]
-    else:
-        rows, count = paged(session, Need, (number - 1) * PER_PAGE, PER_PAGE, *where)
-    shown = [need_out(session, policy, n) for n in rows]
+    choose = translations(caller.lang).gettext(N_("Choose one of the options."))
+    if status and status not in NeedStatus.__members__:
+        errors["status"] = choose
+    provinces = session.exec(select(Jurisdiction).order_by(col(Jurisdiction.code))).all()
+    if jurisdiction and jurisdiction not in {p.code for p in provinces}:
+        errors["jurisdiction"] = choose
+    sectors = terms.sector_options(session, caller.lang, [jurisdiction] if jurisdiction else None,
+                                   [sector] if sector else [])
+    if sector and sector not in {code for code, _ in sectors}:
+        errors["sector"] = choose
+    shown: list[NeedPublic] = []
+    count = 0
+    if not errors:
+        found = read_needs(session=session, policy=policy, skip=(number - 1) * PER_PAGE,
+                           limit=PER_PAGE, enterprise_id=None,
+                           status=NeedStatus(status) if status else None,
+                           jurisdiction=jurisdiction or None, sector=[sector] if sector else None,
+                           q=q if fold(q) else None)
+        shown, count = found.data, found.count
     owners = {e.id: e.name for e in session.exec(select(Enterprise).where(
-        col(Enterprise.id).in_({n.enterprise_id for n in rows}), policy.enterprise_rows()))}
+        col(Enterprise.id).in_({n.enterprise_id for n in shown}), policy.enterprise_rows()))}
     return render(
         request, "needs/list.html", caller, status=422 if errors else 200,
-        needs=[n for n in shown if n is not None], owners=owners, q=q, status_value=status,
-        errors=errors, count=count, page=number, has_next=number * PER_PAGE < count,
-        params=[("q", q), ("status", status)],
+        needs=shown, owners=owners, q=q, status_value=status, jurisdiction=jurisdiction,
+        sector=sector, errors=errors, count=count, page=number,
+        has_next=number * PER_PAGE < count,
+        params=[("q", q), ("status", status), ("jurisdiction", jurisdiction),
+                ("sector", sector)],
         statuses=terms.labelled(terms.NEED_STATUSES, caller.lang),
+        provinces=[(p.code, f"{p.code} · {p.name}") for p in provinces], sectors=sectors,
         show_owner=policy.who.enterprise_id is None, labels=terms.NEED_STATUSES)
 
 

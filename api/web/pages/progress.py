@@ -62,13 +62,15 @@ def progress_page(request: Request, caller: CallerDep, jurisdiction: Code = None
             if exc.status_code != 404:
                 raise
             missing = True
-    year = date.today().year
+    today = date.today()
+    year = today.year
     if found is not None and found.as_of > found.end:
         year = found.end.year
     return render(request, "progress/progress.html", caller, progress=found, missing=missing,
                   choices=choices, code=code, periods=periods, period=period or "",
                   indicators=INDICATORS, paces=PACES, year=year,
-                  years=list(range(year, year - 6, -1)))
+                  years=list(range(year, year - 6, -1)),
+                  unfinished=today.year if today < date(today.year, 12, 31) else None)
 
 
 @router.get("/web/report", name="report_download", response_class=Response)

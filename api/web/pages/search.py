@@ -92,7 +92,8 @@ def search_page(request: Request, caller: CallerDep, runtime: RuntimeDep) -> Res
     matches, shown, dossiers = None, [], {}
     if form.q and not errors:
         matches = search_dossiers(
-            session=session, runtime=runtime, q=form.q, limit=form.page * PER_PAGE + 1,
+            session=session, runtime=runtime, q=form.q, request=request, response=Response(),
+            limit=form.page * PER_PAGE + 1,
             jurisdiction=form.jurisdiction, sector=form.sector,
             origin_country=form.origin_country, transfer_mode=form.transfer_mode,
             min_trl=form.min_trl)

@@ -228,3 +228,15 @@ def test_an_introduction_the_policy_refuses_is_said_on_the_need_page(web, runtim
         assert "Không ghi nhận được lượt giới thiệu." in missing.text
     with runtime.session() as session:
         assert session.exec(select(Introduction)).all() == []
+
+
+def test_the_province_and_sector_filters_go_through_the_api(web, runtime, world):
+    login(web, runtime, "admin")
+    hp = web.get("/web/needs", params={"jurisdiction": "HP"})
+    assert need_links(hp.text) == {world.hp_public, world.hp_confidential}
+    by_sector = web.get("/web/needs", params={"sector": "HP-1.1", "q": "vai thieu public"})
+    assert need_links(by_sector.text) == {world.hp_public}
+    assert 'value="HP-1.1" selected' in by_sector.text
+    bad = web.get("/web/needs", params={"jurisdiction": "XX"})
+    assert bad.status_code == 422 and need_links(bad.text) == set()
+

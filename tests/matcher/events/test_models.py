@@ -40,7 +40,8 @@ def test_an_unknown_time_zone_is_refused_naming_the_field(zone: str):
 
 
 def test_more_slots_than_an_event_has_are_refused():
-    payload = event_payload(meeting_minutes=10, slot_starts=slot_starts(MAX_SLOTS + 1),
+    payload = event_payload(meeting_minutes=10, ends_on="2026-11-27",
+                            slot_starts=slot_starts(MAX_SLOTS + 1),
                             table_count=1)
     with pytest.raises(ValidationError) as exc:
         EventCreate.model_validate(payload)
@@ -49,7 +50,8 @@ def test_more_slots_than_an_event_has_are_refused():
 
 
 def test_a_grid_beyond_the_limit_is_refused_naming_the_table_count():
-    payload = event_payload(meeting_minutes=10, slot_starts=slot_starts(MAX_SLOTS),
+    payload = event_payload(meeting_minutes=10, ends_on="2026-11-27",
+                            slot_starts=slot_starts(MAX_SLOTS),
                             table_count=MAX_GRID // MAX_SLOTS + 1)
     with pytest.raises(ValidationError) as exc:
         EventCreate.model_validate(payload)
@@ -59,7 +61,8 @@ def test_a_grid_beyond_the_limit_is_refused_naming_the_table_count():
 
 
 def test_the_largest_grid_allowed_is_accepted():
-    payload = event_payload(meeting_minutes=10, slot_starts=slot_starts(MAX_SLOTS),
+    payload = event_payload(meeting_minutes=10, ends_on="2026-11-27",
+                            slot_starts=slot_starts(MAX_SLOTS),
                             table_count=MAX_GRID // MAX_SLOTS)
     assert len(EventCreate.model_validate(payload).slot_starts) == MAX_SLOTS
 

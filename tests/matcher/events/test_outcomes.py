@@ -66,7 +66,7 @@ def test_no_show_is_rated_did_not_take_place(db: Session, meeting: Meeting) -> N
     assert introductions(db) == []
     with pytest.raises(outcomes.OutcomeError, match="was not held; no follow-up"):
         outcomes.record_follow_up(db, meeting, MeetingFollowUp(
-            follow_up=FollowUp.negotiation_started))
+            follow_up=FollowUp.negotiation_started), policy=SYSTEM)
 
 
 def test_inconsistent_outcomes_are_refused(db: Session, meeting: Meeting) -> None:
@@ -84,7 +84,8 @@ def test_inconsistent_outcomes_are_refused(db: Session, meeting: Meeting) -> Non
 def test_follow_up_and_summary(db: Session, world: World, meeting: Meeting) -> None:
     outcomes.record_outcome(db, meeting, MeetingOutcome(
         status=MeetingStatus.held, rating=MeetingRating.cooperation_possible), policy=SYSTEM)
-    outcomes.record_follow_up(db, meeting, MeetingFollowUp(follow_up=FollowUp.agreement_reached))
+    outcomes.record_follow_up(db, meeting, MeetingFollowUp(follow_up=FollowUp.agreement_reached),
+                              policy=SYSTEM)
     db.commit()
     summary = outcomes.summarise(db, world.event.id)
     assert summary.by_status == {"held": 1}

@@ -147,3 +147,39 @@ def test_trial_schedule_swaps_unschedulable_meetings_for_ones_that_fit(db: Sessi
 def test_greedy_pairing_reports_no_bound(db: Session, world: World) -> None:
     report = pair_event(db, world.event, all_pairs(world), greedy=True)
     assert (report.bound, report.gap, report.solver) == (None, None, "greedy")
+
+
+def test_declined_request_is_never_paired_even_at_the_best_score(db: Session,
+                                                                 world: World) -> None:
+    s, e = world.suppliers[0], world.enterprises[0]
+    db.add(MeetingRequest(event_id=world.event.id, requester_id=e.id, target_id=s.id,
+                          status=RequestStatus.declined, responded_at=now()))
+    db.commit()
+    report = pair_event(db, world.event, [Pair(s.id, e.id, 0.99)] + all_pairs(world, 0.5))
+    assert report.meetings > 0
+    assert (s.id, e.id) not in keys(meetings(db, world.event.id))
+
+
+def test_the_latest_answer_of_a_pair_decides(db: Session, world: World) -> None:
+    """Declined once, then the other side asked and it was accepted: the meeting is kept."""
+    s, e = world.suppliers[0], world.enterprises[0]
+    db.add(MeetingRequest(event_id=world.event.id, requester_id=e.id, target_id=s.id,
+                          status=RequestStatus.declined, responded_at=now() - timedelta(hours=2)))
+    db.add(MeetingRequest(event_id=world.event.id, requester_id=s.id, target_id=e.id,
+                          status=RequestStatus.accepted, responded_at=now()))
+    db.commit()
+    pair_event(db, world.event, all_pairs(world, 0.5))
+    rows = {(m.supplier_participant_id, m.enterprise_participant_id): m
+            for m in meetings(db, world.event.id)}
+    assert rows[(s.id, e.id)].source == MeetingSource.request
+
+
+def test_pairs_below_the_default_minimum_are_not_booked(db: Session, world: World) -> None:
+    from matcher.events.pairing import DEFAULT_MIN_SCORE
+
+    low, high = DEFAULT_MIN_SCORE - 0.05, DEFAULT_MIN_SCORE + 0.05
+    s0, s1 = world.suppliers[:2]
+    cands = [Pair(s0.id, e.id, high) for e in world.enterprises]
+    cands += [Pair(s1.id, e.id, low) for e in world.enterprises]
+    pair_event(db, world.event, cands)
+    assert {m.supplier_participant_id for m in meetings(db, world.event.id)} == {s0.id}

@@ -95,3 +95,63 @@ def test_every_formula_start_is_written_as_text_and_numbers_stay_numbers() -> No
     assert [(c.data_type, bool(c.quotePrefix)) for c in cells[:5]] == [("s", True)] * 4 + [
         ("s", False)]
     assert [(c.value, c.data_type) for c in cells[5:]] == [(5, "n"), (-3.5, "n")]
+
+
+def _fdi(world: World, counts: dict[int, int]) -> None:
+    from matcher.ledger.models import FdiProject
+
+    for year, count in counts.items():
+        for n in range(count):
+            world.session.add(FdiProject(name=f"FDI {year}-{n}", jurisdiction="BG",
+                                         investor_country="KR", year=year, with_transfer=True))
+    world.session.commit()
+
+
+def test_an_unfinished_year_is_reported_to_date_and_says_so(world: World) -> None:
+    """On 30 June 2025 the 2025 report runs to that day: FDI growth is that of the complete
+    years (2022 → 2024: 10, 10, 10: 0 %/year), not a fall to a year whose projects are still
+    to come."""
+    _history(world)
+    _fdi(world, {2022: 10, 2023: 10, 2024: 10})
+    data = annual(world.session, "BG", 2025, today=date(2025, 6, 30))
+    assert (data.to_date, data.end, data.cumulative.as_of) == (True, date(2025, 6, 30),
+                                                               date(2025, 6, 30))
+    assert data.cumulative.get(Indicator.fdi_transfer_growth).value == 0.0
+    assert data.heading_vi == ("năm 2025 (năm chưa kết thúc: số liệu từ đầu năm đến "
+                               "30/06/2025)")
+    book = load_workbook(BytesIO(xlsx_bytes(world.session, data, policy=SYSTEM)))
+    summary = list(book["summary"].iter_rows(values_only=True))
+    assert summary[0][0] == ("Báo cáo kết quả thực hiện Đề án 1851 — Bắc Giang — năm 2025 "
+                             "(năm chưa kết thúc: số liệu từ đầu năm đến 30/06/2025)")
+    assert summary[3][2] == "Năm 2025 (đến 30/06)"
+    rows = {r[1]: r for r in summary[4:]}
+    assert rows["technologies_transferred"][2] == 1  # the contract of 1 June is in
+    assert rows["foreign_dossiers_introduced"][2] == 1
+
+
+def test_a_finished_year_is_the_whole_year(world: World) -> None:
+    _history(world)
+    _fdi(world, {2022: 10, 2023: 10, 2024: 10})
+    data = annual(world.session, "BG", 2025, today=date(2026, 1, 2))
+    assert (data.to_date, data.end) == (False, date(2025, 12, 31))
+    assert data.heading_vi == "năm 2025"
+    # a complete year without a project is a real fall, and is reported as one
+    assert data.cumulative.get(Indicator.fdi_transfer_growth).value == -100.0
+
+
+def test_the_same_day_earlier_holds_less(world: World) -> None:
+    """To date means to date: an introduction after `today` is not in the report."""
+    _history(world)
+    data = annual(world.session, "BG", 2025, today=date(2025, 2, 15))
+    assert data.year_progress.get(Indicator.foreign_dossiers_introduced).value == 1
+    assert [v.introduction.introduced_on for v in data.verdicts] == [date(2025, 2, 1)]
+
+
+def test_a_year_not_begun_is_refused(world: World) -> None:
+    import pytest
+
+    from matcher.ledger.report import YearNotBegun
+
+    _history(world)
+    with pytest.raises(YearNotBegun, match="the year 2026 has not begun"):
+        annual(world.session, "BG", 2026, today=date(2025, 12, 31))
