@@ -15,6 +15,7 @@ from api.web.pages import (
     admin,
     event_schedule,
     events,
+    findings,
     imports,
     introductions,
     needs,
@@ -23,7 +24,7 @@ from api.web.pages import (
 )
 
 STATIC = Path(__file__).parent / "static"
-PAGES = (account, search, needs, introductions, imports, progress, events,
+PAGES = (account, search, findings, needs, introductions, imports, progress, events,
          event_schedule, admin)
 
 

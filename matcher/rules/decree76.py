@@ -15,6 +15,7 @@ import csv
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from matcher.models import Dossier
@@ -31,6 +32,7 @@ CONTRASTS = tuple(tuple(tokenize(c)) for c in (
     "alternatives instead unlike without phased eliminate eliminates eliminating avoid avoids "
     "free ban banned").split()) + tuple(tuple(tokenize(c)) for c in (
     "thay thế", "thay cho", "thay vì", "loại bỏ", "không dùng", "không sử dụng", "không chứa"))
+_bare = lru_cache(maxsize=65_536)(strip_diacritics)  # words repeat across dossiers
 SENTENCE_END = re.compile(r"[.!?;\n]+")
 
 ANNEXES: dict[str, tuple[Severity, str, str]] = {
@@ -98,7 +100,7 @@ class Text:
             words = tokenize(part)
             self.tokens += words
             self.sentence += [number] * len(words)
-        self.bare = [strip_diacritics(t) for t in self.tokens]
+        self.bare = [_bare(t) for t in self.tokens]
         self.positions: dict[str, list[int]] = {}
         for i, token in enumerate(self.bare):
             self.positions.setdefault(token, []).append(i)
@@ -109,10 +111,10 @@ class Text:
         token = self.tokens[i]
         if token == wanted or token in (wanted + "s", wanted + "es"):
             return True
-        return self.bare[i] == token and token == strip_diacritics(wanted)  # typed bare
+        return self.bare[i] == token and token == _bare(wanted)  # typed bare
 
     def _starts(self, phrase: Phrase) -> list[int]:
-        first = strip_diacritics(phrase[0])
+        first = _bare(phrase[0])
         found = []
         for start in self.positions.get(first, []) + self.positions.get(first + "s", []):
             end = start + len(phrase)

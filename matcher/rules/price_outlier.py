@@ -14,7 +14,8 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from statistics import median
+
+import numpy as np
 
 from matcher.models import Dossier
 from matcher.models.enums import Severity
@@ -61,20 +62,30 @@ class PriceOutlierRule:
         of sector codes (`SectorCatalog.themes`)."""
         self.book, self.themes, self.rates = book, themes, rates
         self.threshold, self.min_comparables = threshold, min_comparables
+        # per set of themes: the comparables' ids and log prices, found once (an import
+        # screens thousands of dossiers of a few themes)
+        self._groups: dict[frozenset[str], tuple[np.ndarray, np.ndarray]] = {}
+
+    def _group(self, themes: frozenset[str]) -> tuple[np.ndarray, np.ndarray]:
+        if themes not in self._groups:
+            members = [p for p in self.book if p.themes & themes]
+            self._groups[themes] = (np.array([p.dossier_id for p in members], dtype=np.int64),
+                                    np.log10([p.price_vnd for p in members]))
+        return self._groups[themes]
 
     def score(self, dossier: Dossier) -> tuple[float, int, float] | None:
         """The modified z-score of the dossier's price, the number of comparables and their
         median price in VND; None when it cannot be judged."""
         price = price_of(dossier, self.rates)
-        themes = self.themes(list(dossier.sector_codes))
+        themes = frozenset(self.themes(list(dossier.sector_codes)))
         if price is None or not themes:
             return None
-        others = [math.log10(p.price_vnd) for p in self.book
-                  if p.dossier_id != dossier.id and p.themes & themes]
+        ids, logs = self._group(themes)
+        others = logs[ids != (dossier.id if dossier.id is not None else -1)]
         if len(others) < self.min_comparables:
             return None
-        middle = median(others)
-        mad = max(median(abs(x - middle) for x in others), MAD_FLOOR)
+        middle = float(np.median(others))
+        mad = max(float(np.median(np.abs(others - middle))), MAD_FLOOR)
         return 0.6745 * (math.log10(price) - middle) / mad, len(others), 10 ** middle
 
     def check(self, dossier: Dossier, today: date) -> list[Finding]:

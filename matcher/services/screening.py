@@ -11,8 +11,9 @@ from collections.abc import Iterable
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from matcher.auth.policy import Hidden, Policy, Refused
@@ -28,9 +29,10 @@ from matcher.rules.screening import Finding, ScreeningRule, screen
 from matcher.rules.second_hand import SecondHandAgeRule
 
 
-@lru_cache(maxsize=4)
-def _annexes(seed_dir: Path) -> list[AnnexItem]:
-    return load_annexes(seed_dir / "screening" / "decree76.tsv")
+@lru_cache(maxsize=1)
+def _annexes() -> list[AnnexItem]:
+    """The annexes shipped with the code (law, not deployment data: the same everywhere)."""
+    return load_annexes()
 
 
 @lru_cache(maxsize=4)
@@ -47,8 +49,10 @@ def price_book(session: Session, catalog: SectorCatalog,
                rates: ExchangeRates) -> list[PricePoint]:
     """Every priced dossier's asking price in VND with its sector themes."""
     book = []
-    rows = session.exec(select(Dossier.id, Dossier.price_min, Dossier.price_max,
-                               Dossier.currency, Dossier.sector_codes).where(
+    # the five columns only: whole rows would load every description into the session
+    columns = sa_select(col(Dossier.id), col(Dossier.price_min), col(Dossier.price_max),
+                        col(Dossier.currency), col(Dossier.sector_codes))
+    rows = session.execute(columns.where(
         col(Dossier.price_min).is_not(None) | col(Dossier.price_max).is_not(None)))
     for dossier_id, low, high, currency, sectors in rows:
         price = asking_price_vnd(low, high, currency, rates)
@@ -59,10 +63,9 @@ def price_book(session: Session, catalog: SectorCatalog,
 
 def rules_for(session: Session) -> list[ScreeningRule]:
     """The screening rules, with the annexes in force and today's comparable prices."""
-    seed = _seed_dir()
     catalog = SectorCatalog.from_session(session)
-    rates = _rates(seed)
-    return [Decree76Rule(_annexes(seed)), SecondHandAgeRule(),
+    rates = _rates(_seed_dir())
+    return [Decree76Rule(_annexes()), SecondHandAgeRule(),
             PriceOutlierRule(price_book(session, catalog, rates), catalog.themes, rates)]
 
 
@@ -89,7 +92,7 @@ def rescreen(session: Session, dossier_ids: Iterable[int], today: date | None = 
 def _store(session: Session, dossier_id: int, found: list[Finding],
            before: dict[tuple[str, str, str], ScreeningFinding]) -> None:
     for finding in found:
-        values = {"severity": finding.severity, "message_vi": finding.message_vi,
+        values: dict[str, Any] = {"severity": finding.severity, "message_vi": finding.message_vi,
                   "message_en": finding.message_en, "evidence": finding.evidence}
         row = before.pop(finding.key, None)
         if row is None:
@@ -116,7 +119,8 @@ def blocked_dossier_ids(session: Session) -> set[int]:
     return set(session.exec(select(ScreeningFinding.dossier_id).where(blocking())).all())
 
 
-def shown_findings(session: Session, dossier_ids: Iterable[int]) -> dict[int, list[ScreeningFinding]]:
+def shown_findings(session: Session,
+                   dossier_ids: Iterable[int]) -> dict[int, list[ScreeningFinding]]:
     """The findings that show (every one not dismissed) of these dossiers, by dossier id,
     prohibited first."""
     ids = list(set(dossier_ids))
@@ -164,7 +168,10 @@ def decide(session: Session, policy: Policy, finding_id: int,
 
 
 def forget(session: Session, dossier_ids: Iterable[int]) -> None:
-    """Delete the findings of dossiers being deleted (they refer to them)."""
+    """Delete the findings of dossiers being deleted (they refer to them), through the
+    session, so the audit log keeps them."""
     ids = list(dossier_ids)
     if ids:
-        session.execute(delete(ScreeningFinding).where(col(ScreeningFinding.dossier_id).in_(ids)))
+        for finding in session.exec(select(ScreeningFinding).where(
+                col(ScreeningFinding.dossier_id).in_(ids))):
+            session.delete(finding)
