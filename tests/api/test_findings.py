@@ -160,7 +160,14 @@ def test_imported_dossiers_are_screened(client: TestClient, runtime: Runtime):
         [("III", "3")], [("II", "5")], []]
 
 
-def test_dossier_with_findings_can_be_deleted(client: TestClient):
-    kiln = _create(client, **KILN)["id"]
-    assert client.delete(f"/dossiers/{kiln}").status_code == 204
-    assert client.get(f"/dossiers/{kiln}").status_code == 404
+def test_dossier_with_findings_can_be_deleted_and_its_findings_go_to_the_audit_log(
+        client: TestClient, runtime: Runtime):
+    created = _create(client, **KILN)
+    finding = created["findings"][0]["id"]
+    assert client.delete(f"/dossiers/{created['id']}").status_code == 204
+    assert client.get(f"/dossiers/{created['id']}").status_code == 404
+    with runtime.session() as session:
+        entry = session.exec(select(AuditEntry).where(
+            AuditEntry.table_name == "screeningfinding", AuditEntry.record_id == str(finding),
+            AuditEntry.action == "delete")).one()
+    assert entry.before is not None and entry.before["item"] == "3"
