@@ -1,6 +1,7 @@
 """Keep screening findings in step with dossiers: every session that writes a dossier
 recomputes its findings in the same transaction, just before it commits (so the API, the
-importer, seed loading and scripts all screen alike), and deletes a dossier's findings with it.
+importer, seed loading and scripts all screen alike). A dossier's findings are deleted with it
+by `matcher.services.dossiers.delete_dossier`.
 
 `after_flush` notes which dossiers were created or changed (`session.info["rescreen"]`);
 `before_commit` flushes, screens them (`matcher.services.screening.rescreen`), and the commit
@@ -14,16 +15,6 @@ from sqlalchemy.orm import UOWTransaction
 from matcher.models import Dossier
 
 PENDING = "rescreen"
-
-
-@event.listens_for(OrmSession, "before_flush")
-def _forget_deleted(session: OrmSession, _context: UOWTransaction, _instances: object) -> None:
-    from matcher.services.screening import forget
-
-    gone = [obj.id for obj in session.deleted if isinstance(obj, Dossier) and obj.id is not None]
-    if gone:
-        forget(session, gone)  # type: ignore[arg-type]
-        session.info.get(PENDING, set()).difference_update(gone)
 
 
 @event.listens_for(OrmSession, "after_flush")

@@ -168,8 +168,8 @@ def decide(session: Session, policy: Policy, finding_id: int,
 
 
 def forget(session: Session, dossier_ids: Iterable[int]) -> None:
-    """Delete the findings of dossiers being deleted (they refer to them), through the
-    session, so the audit log keeps them."""
+    """Delete the findings of dossiers about to be deleted (they refer to them), through the
+    session, so the audit log keeps them; the caller flushes before deleting the dossiers."""
     ids = list(dossier_ids)
     if ids:
         for finding in session.exec(select(ScreeningFinding).where(
