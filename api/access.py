@@ -44,6 +44,9 @@ RULES: dict[str, Rule] = {
     "update_dossier": BROKERS,
     "delete_dossier": ADMIN,
     "read_dossier_matches": READERS,
+    # screening findings: shown with their dossier; the Department decides on them
+    "read_dossier_findings": EVERYONE,
+    "decide_finding": ADMIN,
     # enterprises and their needs
     "read_enterprises": OWN_OR_READERS,
     "read_enterprise": OWN_OR_READERS,

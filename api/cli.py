@@ -21,6 +21,7 @@ from matcher.platform.config import get_settings
 from matcher.platform.db import session_scope
 from matcher.platform.runtime import Runtime, build_runtime
 from matcher.search.matches import DossierFilters, MatchList
+from matcher.services.screening import blocked_dossier_ids, rescreen_all
 
 app = typer.Typer(help="KetNoi: technology-transfer matchmaking.", no_args_is_help=True)
 index_app = typer.Typer(help="Build, verify or rebuild the search index.", no_args_is_help=True)
@@ -127,6 +128,20 @@ def import_file(kind: Annotated[str, typer.Argument(help="dossiers | needs | ent
         raise typer.Exit(1) from exc
     typer.echo(f"{path}: {len(report.created)} created, {len(report.updated)} updated; "
                "running servers search them within a second, without a restart")
+
+
+@app.command()
+def screen() -> None:
+    """Screen every dossier again (Decree 76/2018 annexes, second-hand age, price outliers):
+    after the annex data changes, once a year as equipment ages, or after upgrading a database
+    whose dossiers were stored before screening existed. Decisions on findings that still hold
+    are kept."""
+    runtime = _runtime()
+    with session_scope(runtime.engine) as session:
+        session.info["actor"] = "cli (ketnoi screen)"
+        count = rescreen_all(session)
+        blocked = len(blocked_dossier_ids(session))
+    typer.echo(f"screened {count} dossiers; {blocked} blocked by a prohibited finding")
 
 
 @index_app.command("build")

@@ -15,15 +15,28 @@ from matcher.ledger.models import (
     TransferPublic,
 )
 from matcher.ledger.pipeline import current_status, events_of
-from matcher.models import Dossier, DossierPublic, Need, NeedPublic
+from matcher.models import Dossier, DossierPublic, FindingPublic, Need, NeedPublic
 from matcher.search.matches import MatchList
+from matcher.services.screening import shown_findings
 
 
-def dossier_out(policy: Policy, dossier: Dossier) -> DossierPublic:
-    """The dossier, with the supplier contact only for those who see contacts."""
-    shown = DossierPublic.model_validate(dossier)
-    if not policy.sees_contacts():
-        shown.supplier_contact = None
+def dossier_out(session: Session, policy: Policy, dossier: Dossier) -> DossierPublic:
+    """The dossier with its screening findings, the supplier contact only for those who see
+    contacts."""
+    return dossiers_out(session, policy, [dossier])[0]
+
+
+def dossiers_out(session: Session, policy: Policy, rows: list[Dossier]) -> list[DossierPublic]:
+    """Dossiers as `dossier_out` shows them, their findings read in one query."""
+    findings = shown_findings(session, [d.id for d in rows if d.id is not None])
+    shown = []
+    for dossier in rows:
+        out = DossierPublic.model_validate(dossier)
+        out.findings = [FindingPublic.model_validate(f, from_attributes=True)
+                        for f in findings.get(dossier.id or 0, [])]
+        if not policy.sees_contacts():
+            out.supplier_contact = None
+        shown.append(out)
     return shown
 
 

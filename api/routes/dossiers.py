@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query
 from api.crud import page
 from api.deps import RuntimeDep, SessionDep
 from api.security import PolicyDep
-from api.views import dossier_out, matches_for_dossier_out
+from api.views import dossier_out, dossiers_out, matches_for_dossier_out
 from matcher.models import (
     Dossier,
     DossierCreate,
@@ -16,8 +16,9 @@ from matcher.models import (
     DossierUpdate,
 )
 from matcher.models.enums import DossierStatus
+from matcher.models.finding import FindingPublic
 from matcher.search.matches import MatchList
-from matcher.services import dossiers
+from matcher.services import dossiers, screening
 
 router = APIRouter(prefix="/dossiers", tags=["dossiers"])
 
@@ -28,32 +29,50 @@ def read_dossiers(session: SessionDep, policy: PolicyDep, skip: Annotated[int, Q
                   status: DossierStatus | None = None) -> DossiersPublic:
     """List dossiers, newest id last, optionally by status."""
     where = [Dossier.status == status] if status else []
-    rows, count = page(session, Dossier, skip, limit, *where)
-    return DossiersPublic(data=[dossier_out(policy, r) for r in rows], count=count)
+    rows, count = page(session, Dossier, skip, limit, policy.dossier_rows(), *where)
+    return DossiersPublic(data=dossiers_out(session, policy, list(rows)), count=count)
 
 
 @router.get("/{dossier_id}", response_model=DossierPublic)
 def read_dossier(session: SessionDep, policy: PolicyDep, dossier_id: int) -> DossierPublic:
-    """One dossier (supplier contact for intermediaries and admins only)."""
-    return dossier_out(policy, policy.dossier(session, dossier_id))
+    """One dossier with its screening findings (supplier contact for intermediaries and admins
+    only); a dossier blocked by a prohibited finding is read by admins only."""
+    return dossier_out(session, policy, policy.dossier(session, dossier_id))
+
+
+@router.get("/{dossier_id}/findings", response_model=list[FindingPublic])
+def read_dossier_findings(session: SessionDep, policy: PolicyDep, dossier_id: int,
+                          include_dismissed: bool = False) -> list[FindingPublic]:
+    """The dossier's screening findings, most serious first; admins may ask for the dismissed
+    ones too (`include_dismissed`)."""
+    rows = screening.findings_of(session, policy, dossier_id, include_dismissed)
+    return [FindingPublic.model_validate(r, from_attributes=True) for r in rows]
 
 
 @router.post("", response_model=DossierPublic, status_code=201)
-def create_dossier(session: SessionDep, runtime: RuntimeDep, body: DossierCreate) -> Dossier:
-    """Create a dossier; it is searchable when the response returns."""
+def create_dossier(session: SessionDep, runtime: RuntimeDep, policy: PolicyDep,
+                   body: DossierCreate) -> DossierPublic:
+    """Create a dossier; it is screened and searchable when the response returns (the
+    response holds its findings)."""
     dossier = dossiers.create_dossier(session, body)
     runtime.commit(session, f"dossier ref '{body.ref}'")
-    return dossier
+    return _as_written(session, policy, dossier)
 
 
 @router.patch("/{dossier_id}", response_model=DossierPublic)
 def update_dossier(session: SessionDep, runtime: RuntimeDep, policy: PolicyDep, dossier_id: int,
-                   body: DossierUpdate) -> Dossier:
+                   body: DossierUpdate) -> DossierPublic:
     """Change the fields sent; the index follows before the response returns."""
     dossier = dossiers.update_dossier(session, policy, dossier_id,
                                       body.model_dump(exclude_unset=True))
     runtime.commit(session, f"dossier ref '{dossier.ref}'")
-    return dossier
+    return _as_written(session, policy, dossier)
+
+
+def _as_written(session: SessionDep, policy: PolicyDep, dossier: Dossier) -> DossierPublic:
+    """The dossier just written, with its new findings: the writer learns that its dossier
+    is now blocked (what it wrote is no secret to it), though it may no longer read it."""
+    return dossiers_out(session, policy, [dossier])[0]
 
 
 @router.delete("/{dossier_id}", status_code=204)

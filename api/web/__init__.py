@@ -15,6 +15,7 @@ from api.web.pages import (
     admin,
     event_schedule,
     events,
+    findings,
     imports,
     introductions,
     needs,
@@ -24,8 +25,8 @@ from api.web.pages import (
 )
 
 STATIC = Path(__file__).parent / "static"
-PAGES = (account, search, needs, introductions, notifications, imports, progress, events,
-         event_schedule, admin)
+PAGES = (account, search, findings, needs, introductions, notifications, imports, progress,
+         events, event_schedule, admin)
 
 
 def install(app: FastAPI) -> None:

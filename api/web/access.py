@@ -23,6 +23,8 @@ PAGES: dict[str, frozenset[Role]] = {
     # dossiers: everyone reads them (supplier contacts for brokers only, by the policy)
     "search_page": ALL,
     "dossier_page": ALL,
+    # screening findings are shown with their dossier; the Department decides on them
+    "finding_decide": ADMIN,
     # needs, their matches and introductions: brokers, the Department, the enterprise itself
     "needs_page": NEEDS,
     "need_new_page": NEEDS,

@@ -11,7 +11,8 @@ Reading (rows are SQL conditions, so lists, counts and pages agree):
   phone, in any text field, derived ones included;
 - introductions and transfers follow their need: hidden with it; organisers are not shown which
   enterprise or need they concern;
-- supplier contacts of dossiers are shown to admins and intermediaries only.
+- supplier contacts of dossiers are shown to admins and intermediaries only;
+- a dossier blocked by a prohibited screening finding (not dismissed) is read by admins only.
 
 A record the caller may not read is `Hidden`, and is answered exactly like a missing one.
 
@@ -35,9 +36,10 @@ from matcher.auth.anonymise import Scrubber
 from matcher.auth.keys import Principal
 from matcher.auth.models import Role
 from matcher.ledger.models import Intermediary, Introduction, Transfer
-from matcher.models import Dossier, Enterprise, Need
+from matcher.models import Dossier, Enterprise, Need, ScreeningFinding
 from matcher.models.enums import Confidentiality
 from matcher.models.fields import MAX_INT
+from matcher.models.finding import blocking
 
 # From the most public to the most private.
 OPENNESS = (Confidentiality.public, Confidentiality.intermediaries, Confidentiality.confidential)
@@ -116,6 +118,16 @@ class Policy:
         if self.who.role is Role.enterprise:
             return col(Enterprise.id) == self.who.enterprise_id
         return true() if self.who.role is not None else false()
+
+    def dossier_rows(self) -> ColumnElement[bool]:
+        """The dossiers the caller may read: all of them for admins; for everyone else, all
+        but those a prohibited finding blocks (Decree 76/2018, Annex III) until the Department
+        dismisses it."""
+        if self.who.role is Role.admin:
+            return true()
+        if self.who.role is None:
+            return false()
+        return col(Dossier.id).not_in(select(ScreeningFinding.dossier_id).where(blocking()))
 
     def introduction_rows(self) -> ColumnElement[bool]:
         """The introductions the caller may read: those of its own enterprise, or (brokers,
@@ -209,9 +221,11 @@ class Policy:
         return found
 
     def dossier(self, session: Session, dossier_id: int | None) -> Dossier:
-        """The dossier (every caller reads dossiers); `Hidden` when missing."""
+        """The dossier, if the caller may read it (`dossier_rows`); `Hidden` when missing."""
         dossier = _get(session, Dossier, dossier_id)
-        if dossier is None or self.who.role is None:
+        if dossier is None or self.who.role is None or (not self.is_admin and session.exec(
+                select(ScreeningFinding.id).where(ScreeningFinding.dossier_id == dossier_id,
+                                                  blocking())).first() is not None):
             raise Hidden("dossier", dossier_id)
         return dossier
 

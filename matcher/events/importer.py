@@ -65,7 +65,8 @@ def _lookup(session: Session, policy: Policy, name: str, ref: str) -> int:
     """The id of the dossier or need with this ref, among those the policy shows."""
     if name == "need":
         return policy.need_by_ref(session, ref).id  # type: ignore[return-value]
-    found = session.exec(select(Dossier).where(Dossier.ref == ref)).first()
+    found = session.exec(select(Dossier).where(Dossier.ref == ref,
+                                               policy.dossier_rows())).first()
     if found is None:
         raise Hidden("dossier", ref, "ref")
     return found.id  # type: ignore[return-value]

@@ -14,6 +14,7 @@ from matcher.models.enterprise import (
     EnterprisesPublic,
     EnterpriseUpdate,
 )
+from matcher.models.finding import FindingPublic, ScreeningFinding
 from matcher.models.need import Need, NeedCreate, NeedPublic, NeedsPublic, NeedUpdate
 from matcher.models.sector import (
     Jurisdiction,
@@ -26,6 +27,7 @@ from matcher.models.sector import (
 __all__ = [
     "Dossier", "DossierCreate", "DossierPublic", "DossiersPublic", "DossierUpdate",
     "Enterprise", "EnterpriseCreate", "EnterprisePublic", "EnterprisesPublic", "EnterpriseUpdate",
+    "FindingPublic", "ScreeningFinding",
     "Jurisdiction", "JurisdictionPublic",
     "Need", "NeedCreate", "NeedPublic", "NeedsPublic", "NeedUpdate",
     "Sector", "SectorPublic", "SectorsPublic",

@@ -15,6 +15,7 @@ from matcher.models.fields import (
     list_update,
     utcnow,
 )
+from matcher.models.finding import FindingPublic
 from matcher.models.limits import MAX_AMOUNT, MAX_CODES, MAX_KEYWORDS, MAX_MODES, MAX_PEOPLE
 
 
@@ -138,6 +139,9 @@ class DossierPublic(DossierBase):
         None, description="Shown to intermediaries and admins only; null for other callers.")
     created_at: datetime
     updated_at: datetime
+    findings: list[FindingPublic] = Field(
+        default_factory=list, description="Screening findings not dismissed, most serious "
+        "first (`GET /dossiers/{id}/findings` for every one).")
 
 
 class DossiersPublic(SQLModel):

@@ -86,3 +86,20 @@ TRL_STAGES: dict[int, str] = {
     8: "System complete and qualified",
     9: "Actual system proven in operational environment",
 }
+
+
+class Severity(StrEnum):
+    """How much a screening finding weighs: `info` (e.g. encouraged for transfer), `warning`
+    (restricted, or to be appraised), `prohibited` (never suggested while it stands)."""
+
+    info = "info"
+    warning = "warning"
+    prohibited = "prohibited"
+
+
+class FindingStatus(StrEnum):
+    """The Department's decision on a screening finding; a dismissed one no longer shows."""
+
+    open = "open"
+    confirmed = "confirmed"
+    dismissed = "dismissed"

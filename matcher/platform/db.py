@@ -20,6 +20,7 @@ import matcher.ledger.models  # noqa: F401
 import matcher.models  # noqa: F401
 import matcher.platform.outbox  # noqa: F401
 import matcher.platform.rate_limit  # noqa: F401
+import matcher.platform.rescreen  # noqa: F401
 from embeddings.files import private_file
 from matcher.models.fields import MAX_INT  # noqa: F401  (re-exported)
 

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from sqlmodel import Session, col, select
 
 from matcher.models import Dossier, Enterprise, Need
+from matcher.models.finding import FindingBrief
 from matcher.models.sector_catalog import SectorCatalog
 from matcher.rules.feasibility import ExchangeRates, Feasibility, assess
 from matcher.search.documents import Document, dossier_document, dossier_text, need_text
@@ -22,12 +23,15 @@ from matcher.search.retrieval import (
     confidence,
     retrieve,
 )
+from matcher.services.screening import blocked_dossier_ids, shown_findings
 
 SECTOR_BONUS = 0.1
 NO_WORDS = ("no words to search for: the text holds only punctuation, spaces or invisible "
             "characters")
 NO_CONTENT = ("no topic to search for: the text holds only words like 'we need' or 'the'; "
               "name the technology or the problem")
+PROHIBITED = ("prohibited for transfer (Decree 76/2018, Annex III): this dossier is never "
+              "suggested while the finding stands")
 
 
 class Breakdown(BaseModel):
@@ -45,6 +49,9 @@ class Suggestion(BaseModel):
     score: float
     breakdown: Breakdown
     explanation: str
+    findings: list[FindingBrief] = Field(
+        default_factory=list, description="Screening findings of the suggested dossier (of "
+        "the dossier matched, in a dossier's needs), not dismissed, most serious first.")
 
 
 class QueryInfo(BaseModel):
@@ -127,6 +134,9 @@ class MatchService:
         needs whose id is in `visible`, when given; `discreet` explanations say nothing of the
         enterprises' own capacity."""
         query = self.queries.build(dossier_text(dossier), dossier.language)
+        if dossier.id in blocked_dossier_ids(session):
+            return MatchList(query=_query_info(query), confident=False, confidence=0.0,
+                             message=PROHIBITED, data=[], count=0)
         catalog = SectorCatalog.from_session(session)
         # the dossier's stored vector (a cache hit), not its text embedded again as a query
         cache, embedder = self.index.cache, self.index.embedder
@@ -145,14 +155,18 @@ class MatchService:
             found = assess(dossier, session.get(Enterprise, need.enterprise_id), need, self.rates)
             return found.discreet() if discreet else found
 
-        return self._rank(session, query, "needs", list(dossier.sector_codes), catalog, allowed,
-                          feasibility, "need", limit, vectors)
+        found = self._rank(session, query, "needs", list(dossier.sector_codes), catalog, allowed,
+                           feasibility, "need", limit, vectors)
+        assert dossier.id is not None
+        own = _briefs(shown_findings(session, [dossier.id])[dossier.id])
+        return found.model_copy(update={"data": [
+            s.model_copy(update={"findings": own}) for s in found.data]})
 
     def _dossiers_for(self, session: Session, query: Query, sectors: list[str],
                       filters: DossierFilters, enterprise: Enterprise | None, need: Need | None,
                       limit: int, discreet: bool = False) -> MatchList:
         catalog = SectorCatalog.from_session(session)
-        allowed = _dossier_filter(self.index, catalog, filters)
+        allowed = _dossier_filter(self.index, catalog, filters, blocked_dossier_ids(session))
 
         def feasibility(i: int) -> Feasibility | None:
             dossier = session.get(Dossier, i)
@@ -161,8 +175,11 @@ class MatchService:
             found = assess(dossier, enterprise, need, self.rates)
             return found.discreet() if discreet else found
 
-        return self._rank(session, query, "dossiers", sectors, catalog, allowed, feasibility,
-                          "dossier", limit)
+        found = self._rank(session, query, "dossiers", sectors, catalog, allowed, feasibility,
+                           "dossier", limit)
+        held = shown_findings(session, [s.id for s in found.data])
+        return found.model_copy(update={"data": [
+            s.model_copy(update={"findings": _briefs(held[s.id])}) for s in found.data]})
 
     def _rank(self, session: Session, query: Query, collection: str, sectors: list[str],
               catalog: SectorCatalog, allowed, feasibility, kind: str, limit: int,
@@ -220,13 +237,20 @@ def _prefetch(session: Session, collection: str, ids: list[int]) -> list:
     return rows
 
 
-def _dossier_filter(index: SearchIndex, catalog: SectorCatalog, filters: DossierFilters):
+def _briefs(findings: list) -> list[FindingBrief]:
+    return [FindingBrief.model_validate(f, from_attributes=True) for f in findings]
+
+
+def _dossier_filter(index: SearchIndex, catalog: SectorCatalog, filters: DossierFilters,
+                    blocked: set[int]):
     wanted_themes = catalog.themes(list(filters.sector_codes))
     priority = catalog.priority_themes(filters.jurisdiction, date.today()) \
         if filters.jurisdiction else set()
 
     def allowed(i: int) -> bool:  # called under the index's read lock
         doc: Document = index.dossiers.docs[i]
+        if i in blocked:  # prohibited for transfer: never suggested, whatever the filters
+            return False
         if filters.dossier_ids is not None and i not in filters.dossier_ids:
             return False
         if not filters.include_inactive and doc.status != "active":

@@ -6,7 +6,9 @@ from sqlmodel import Session
 
 from matcher.auth.policy import Policy
 from matcher.models import Dossier, DossierCreate
+from matcher.services import screening
 from matcher.services.checks import apply_changes, check_sectors
+from matcher.services.commit import flush
 
 
 def create_dossier(session: Session, body: DossierCreate) -> Dossier:
@@ -27,6 +29,9 @@ def update_dossier(session: Session, policy: Policy, dossier_id: int,
 
 
 def delete_dossier(session: Session, policy: Policy, dossier_id: int) -> None:
-    """Delete the dossier (the commit fails while introductions, transfers or event
-    participants refer to it)."""
-    session.delete(policy.dossier(session, dossier_id))
+    """Delete the dossier and its screening findings (the commit fails while introductions,
+    transfers or event participants refer to it)."""
+    dossier = policy.dossier(session, dossier_id)
+    screening.forget(session, [dossier_id])
+    flush(session, f"dossier {dossier_id}")  # the findings go first: they refer to it
+    session.delete(dossier)

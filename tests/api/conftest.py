@@ -27,10 +27,12 @@ class World:
     do the introduction of each need and the transfer of one, so a test can tell where a need's
     records went.
 
-    Beside them (`records`): a brokers-only BG need, an event in each province, the BG event
-    with a supplier and an enterprise participant for four needs of both provinces and a
-    scheduled meeting with each, an introduction for each need, a transfer of the HP
-    confidential one, a plan in each province, and an intermediary organisation in each province."""
+    Beside them (`records`): a dossier blocked by a prohibited screening finding (its title
+    holds `canary-prohibited`) and that finding, a brokers-only BG need, an event in each
+    province, the BG event with a supplier and an enterprise participant for four needs of both
+    provinces and a scheduled meeting with each, an introduction for each need, a transfer of
+    the HP confidential one, a plan in each province, and an intermediary organisation in each
+    province."""
 
     keys: dict[str, str]
     dossier: int
@@ -109,6 +111,11 @@ def _records(client: TestClient, post, dossier: int, bg: int, hp: int,
     """The events, introductions, transfer, plan and intermediaries of the world (as admin)."""
     records = {"bg_brokers": post("/needs", need_payload(
         bg, confidentiality="intermediaries", title="Sấy vải canary-bg-brokers"))}
+    # prohibited for transfer (Decree 76/2018, Annex III): read by admins only
+    records["prohibited"] = post("/dossiers", dossier_payload(
+        title="Vertical shaft kiln cement plant canary-prohibited", sector_codes=["VN-05"]))
+    records["finding"] = client.get(f"/dossiers/{records['prohibited']}").json()[
+        "findings"][0]["id"]
     records["bg_event"] = post("/events", event_payload(slots=6, tables=2))
     records["hp_event"] = post("/events", event_payload(jurisdiction="HP", name="Techmart HP"))
     event = f"/events/{records['bg_event']}"

@@ -169,3 +169,14 @@ def test_settings_are_shown_without_the_database_password(env: Path, monkeypatch
     shown = json.loads(result.output)
     assert shown["database_url"] == "postgresql+psycopg://ketnoi:***@db.example:5432/ketnoi"
     assert shown["data_dir"] == str(env / "data")
+
+
+def test_screen_screens_every_dossier_again(env: Path):
+    runner.invoke(app, ["init"])
+    kiln = env / "kiln.jsonl"
+    kiln.write_text(json.dumps(dossier_payload(
+        ref="D-9", title="Vertical shaft kiln cement plant", sector_codes=["VN-05"])), "utf-8")
+    assert runner.invoke(app, ["import", "dossiers", str(kiln)]).exit_code == 0
+    result = runner.invoke(app, ["screen"])
+    assert result.exit_code == 0, result.output
+    assert "screened 3 dossiers; 1 blocked by a prohibited finding" in result.output

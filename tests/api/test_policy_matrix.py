@@ -47,6 +47,7 @@ KIND = {
     "plan_id": "plan", "participant_id": "participant", "requester_id": "participant",
     "target_id": "participant", "supplier_participant_id": "participant",
     "enterprise_participant_id": "participant", "meeting_id": "meeting", "request_id": "request",
+    "finding_id": "finding",
 }
 IN_EVENT = {"participant", "meeting", "request"}  # hidden: a member of another event
 MISSING_ID, MISSING_REF = 10**9, "khong-co-ma-nay"
@@ -75,7 +76,7 @@ class Fixture:
             "introduction": r["intro_bg_public"], "dossier": world.dossier,
             "dossier_ref": dossier_ref, "intermediary": r["intermediary_bg"],
             "event": r["bg_event"], "plan": plan, "meeting": r["meeting_bg_public"],
-            "request": r["request"],
+            "request": r["request"], "finding": r["finding"],
         }
         self.participants = {"requester_id": r["participant_bg_public"],
                              "enterprise_participant_id": r["participant_bg_public"]}
@@ -92,6 +93,10 @@ class Fixture:
             role: {"need": needs, "need_ref": [self.ref[n] for n in needs],
                    "introduction": [r[f"intro_{name[n]}"] for n in needs]}
             for role, needs in hidden_needs.items()}
+        prohibited_ref = client.get(f"/dossiers/{r['prohibited']}", headers=admin).json()["ref"]
+        for role in (Role.intermediary, Role.organiser, Role.enterprise):  # prohibited
+            self.hidden_values[role] |= {"dossier": [r["prohibited"]],
+                                         "dossier_ref": [prohibited_ref]}
         self.hidden_values[Role.enterprise] |= {"enterprise": [world.hp_enterprise],
                                                 "tax_code": [self.tax[world.hp_enterprise]]}
         # refs are not shown in an anonymised view: no need ref is visible to organisers
@@ -165,6 +170,7 @@ EXAMPLES: dict[str, Callable[[Fixture, str | None], dict]] = {
     "answer_request": lambda fix, _: {"status": "accepted"},
     "create_person": lambda fix, _: {"name": "Nguyễn Văn A", "role": "broker"},
     "update_meeting": lambda fix, _: {"slot": 6},
+    "decide_finding": lambda fix, _: {"status": "confirmed"},
 }
 
 
@@ -295,6 +301,8 @@ def _forbidden(fixture: Fixture, role: Role, route: APIRoute) -> list[str]:
                                  "canary-bg-brokers"],
                 Role.enterprise: ["canary-hp-public", "canary-hp-confidential"],
                 Role.admin: []}[role]
+    if role is not Role.admin:
+        canaries.append("canary-prohibited")  # a dossier only the Department reads
     if role is Role.organiser and not route.path.startswith("/enterprises"):
         canaries += _identity(fixture)  # the enterprise directory names enterprises
     return canaries

@@ -22,7 +22,7 @@ from api.web.caller import Caller, CallerDep, FormCallerDep
 from api.web.forms import field_errors
 from api.web.pages import pipeline_labels as labels
 from api.web.render import render
-from matcher.auth.policy import Policy
+from matcher.auth.policy import Hidden, Policy
 from matcher.ledger.models import (
     IntroductionPublic,
     IntroductionStatus,
@@ -69,8 +69,11 @@ def card(session: Session, policy: Policy, shown: IntroductionPublic) -> Card:
     if shown.enterprise_id is not None:
         enterprise = policy.enterprise(session, shown.enterprise_id).name
     since = shown.events[-1].happened_on if shown.events else shown.introduced_on
-    return Card(shown.id, shown.ref, shown.status, policy.dossier(session, shown.dossier_id).title,
-                need, enterprise, since)
+    try:
+        title = policy.dossier(session, shown.dossier_id).title
+    except Hidden:  # blocked by a prohibited screening finding since it was introduced
+        title = "—"
+    return Card(shown.id, shown.ref, shown.status, title, need, enterprise, since)
 
 
 @router.get("/web/introductions", name="introductions_page", response_class=HTMLResponse)

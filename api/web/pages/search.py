@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from api.access import RULES
 from api.deps import RuntimeDep
-from api.routes.dossiers import read_dossier, read_dossier_matches
+from api.routes.dossiers import read_dossier, read_dossier_findings, read_dossier_matches
 from api.routes.search import search_dossiers
 from api.web.access import PAGES
 from api.web.caller import Caller, CallerDep
@@ -127,12 +127,17 @@ def dossier_page(request: Request, caller: CallerDep, runtime: RuntimeDep,
     dossier's matches, the open needs it could answer (anonymised for organisers)."""
     session, policy = caller.session, caller.policy
     dossier = read_dossier(session=session, policy=policy, dossier_id=dossier_id)
+    screening = None  # the Department's review list: every finding, dismissed ones too
+    if caller.user.role in PAGES["finding_decide"]:
+        screening = read_dossier_findings(session=session, policy=policy, dossier_id=dossier_id,
+                                          include_dismissed=True)
     matches = None
     if caller.user.role in RULES["read_dossier_matches"].roles:
         matches = read_dossier_matches(session=session, runtime=runtime, policy=policy,
                                        dossier_id=dossier_id, limit=PER_PAGE)
     return render(
         request, "search/dossier.html", caller, dossier=dossier, matches=matches,
+        screening=screening,
         notice=match_notice(matches) if matches else None,
         need_links=caller.user.role in PAGES["need_page"],
         country=terms.country_name(dossier.origin_country, caller.lang),
