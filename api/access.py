@@ -44,6 +44,10 @@ RULES: dict[str, Rule] = {
     "update_dossier": BROKERS,
     "delete_dossier": ADMIN,
     "read_dossier_matches": READERS,
+    # duplicates across sources: brokers find and merge them; everyone reads the sources
+    "read_dossier_duplicates": BROKERS,
+    "merge_dossier": BROKERS,
+    "read_dossier_sources": EVERYONE,
     # enterprises and their needs
     "read_enterprises": OWN_OR_READERS,
     "read_enterprise": OWN_OR_READERS,

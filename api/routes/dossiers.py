@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query
 
 from api.crud import page
 from api.deps import RuntimeDep, SessionDep
+from api.routes.duplicates import DetectorDep, DossierCreated
 from api.security import PolicyDep
 from api.views import dossier_out, matches_for_dossier_out
 from matcher.models import (
@@ -16,6 +17,7 @@ from matcher.models import (
     DossierUpdate,
 )
 from matcher.models.enums import DossierStatus
+from matcher.search.documents import dossier_document
 from matcher.search.matches import MatchList
 from matcher.services import dossiers
 
@@ -38,12 +40,16 @@ def read_dossier(session: SessionDep, policy: PolicyDep, dossier_id: int) -> Dos
     return dossier_out(policy, policy.dossier(session, dossier_id))
 
 
-@router.post("", response_model=DossierPublic, status_code=201)
-def create_dossier(session: SessionDep, runtime: RuntimeDep, body: DossierCreate) -> Dossier:
-    """Create a dossier; it is searchable when the response returns."""
+@router.post("", response_model=DossierCreated, status_code=201)
+def create_dossier(session: SessionDep, runtime: RuntimeDep, policy: PolicyDep,
+                   detector: DetectorDep, body: DossierCreate) -> DossierCreated:
+    """Create a dossier; it is searchable when the response returns, and the response lists
+    the stored dossiers it likely duplicates (created all the same)."""
     dossier = dossiers.create_dossier(session, body)
     runtime.commit(session, f"dossier ref '{body.ref}'")
-    return dossier
+    shown = dossier_out(policy, dossier)
+    return DossierCreated(**shown.model_dump(),
+                          duplicates=detector.find(dossier_document(dossier)))
 
 
 @router.patch("/{dossier_id}", response_model=DossierPublic)

@@ -14,6 +14,7 @@ from sqlmodel import SQLModel, create_engine
 # Importing the model modules registers their tables on SQLModel.metadata;
 # importing the audit module installs the audit log on every session.
 import matcher.auth.audit  # noqa: F401
+import matcher.catalogue.models  # noqa: F401
 import matcher.events.models  # noqa: F401
 import matcher.ledger.models  # noqa: F401
 import matcher.models  # noqa: F401
