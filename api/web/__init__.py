@@ -13,6 +13,7 @@ from api.web import errors
 from api.web.pages import (
     account,
     admin,
+    duplicates,
     event_schedule,
     events,
     imports,
@@ -23,7 +24,7 @@ from api.web.pages import (
 )
 
 STATIC = Path(__file__).parent / "static"
-PAGES = (account, search, needs, introductions, imports, progress, events,
+PAGES = (account, search, duplicates, needs, introductions, imports, progress, events,
          event_schedule, admin)
 
 

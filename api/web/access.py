@@ -23,6 +23,7 @@ PAGES: dict[str, frozenset[Role]] = {
     # dossiers: everyone reads them (supplier contacts for brokers only, by the policy)
     "search_page": ALL,
     "dossier_page": ALL,
+    "dossier_merge": BROKERS,  # merging a duplicate into the dossier shown
     # needs, their matches and introductions: brokers, the Department, the enterprise itself
     "needs_page": NEEDS,
     "need_new_page": NEEDS,
