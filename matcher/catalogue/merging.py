@@ -12,6 +12,7 @@ merges always ends one step away. Every row written is audited with the session'
 
 from sqlmodel import Session, col, select
 
+from matcher.auth.models import Role
 from matcher.auth.policy import Policy, Refused
 from matcher.catalogue.models import DossierSource, SourcePublic
 from matcher.models import Dossier
@@ -21,10 +22,10 @@ from matcher.services.errors import Conflict, Invalid, referenced
 
 
 def check_catalogue_write(policy: Policy) -> None:
-    """`Refused` unless the caller keeps the catalogue: an admin, or an intermediary with a
-    province (dossiers are one national catalogue, not a province's records)."""
-    if not (policy.is_admin or policy.sees_contacts() and policy.who.jurisdiction):
-        raise Refused("only an admin or an intermediary of a province merges dossiers")
+    """`Refused` unless the caller keeps the catalogue: an admin or an intermediary, of any
+    province (dossiers are one national catalogue, not records of a province)."""
+    if policy.who.role not in (Role.admin, Role.intermediary):
+        raise Refused("only an admin or an intermediary merges dossiers")
 
 
 def merge_dossier(session: Session, policy: Policy, dossier_id: int, into: int) -> Dossier:
