@@ -242,7 +242,7 @@ def choose(probes: list[Probe], weights=WEIGHTS) -> tuple[float, float]:
     """The weight and threshold of best F1 (then precision) on `probes`."""
     return max(((w, t) for w in weights for t in THRESHOLDS),
                key=lambda wt: (round(counts(probes, *wt)["f1"], 6),
-                               counts(probes, *wt)["precision"]))
+                               counts(probes, *wt)["precision"], wt[1]))
 
 
 def evaluate(probes: list[Probe]) -> tuple[dict, str]:

@@ -165,6 +165,7 @@ EXAMPLES: dict[str, Callable[[Fixture, str | None], dict]] = {
     "answer_request": lambda fix, _: {"status": "accepted"},
     "create_person": lambda fix, _: {"name": "Nguyễn Văn A", "role": "broker"},
     "update_meeting": lambda fix, _: {"slot": 6},
+    "merge_dossier": lambda fix, _: {"into": fix.world.dossier},
 }
 
 
