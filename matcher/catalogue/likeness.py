@@ -13,8 +13,8 @@ from matcher.search.query import QueryBuilder
 
 # Measured on benchmarks/data/duplicates.jsonl (benchmarks/README.md, duplicates): the
 # weight of the dense part and the score above which two dossiers are likely duplicates.
-DENSE_WEIGHT = 0.5
-THRESHOLD = 0.6
+DENSE_WEIGHT = 0.7
+THRESHOLD = 0.7
 # e5 cosines of unrelated dossiers rarely fall below this floor, and copies sit near 1: the
 # dense part is the cosine mapped from [COSINE_FLOOR, 1] onto [0, 1].
 COSINE_FLOOR = 0.75

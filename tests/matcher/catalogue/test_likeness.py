@@ -23,4 +23,5 @@ def test_combine_maps_the_cosine_above_its_floor_and_weighs_both_parts():
     assert combine(1.0, 1.0).score == 1.0
     assert combine(0.5, 0.0).score == 0.0
     assert combine(1.0, 0.0, dense_weight=0.5).score == 0.5
+    assert combine(1.0, 0.0).score == 0.7  # the measured weight of the dense part
     assert combine(0.875, 0.5, dense_weight=0.5).score == pytest.approx(0.5)
