@@ -9,6 +9,8 @@ from matcher.auth.models import Role
 from matcher.auth.policy import SYSTEM, Policy, Refused
 from matcher.catalogue.duplicates import DuplicateDetector
 from matcher.catalogue.merging import merge_dossier
+from matcher.ingest.importer import import_records
+from matcher.ingest.tabular import ImportFailed
 from matcher.models import Dossier, DossierCreate
 from matcher.platform.runtime import Runtime
 from matcher.search.documents import dossier_document
@@ -52,3 +54,16 @@ def test_only_admins_and_intermediaries_merge(runtime: Runtime, session: Session
     with pytest.raises(Refused, match="only an admin or an intermediary merges dossiers"):
         merge_dossier(session, policy, duplicate.id, kept.id)
     assert session.get(Dossier, duplicate.id).status == "active"
+
+
+def test_an_import_does_not_update_a_merged_dossier(session: Session):
+    kept, duplicate = (create_dossier(session, DossierCreate.model_validate(seed_dossier(r)))
+                       for r in GENUINE)
+    session.commit()
+    merge_dossier(session, SYSTEM, duplicate.id, kept.id)
+    session.commit()
+    row = {**seed_dossier(GENUINE[1]), "title": "Thư viện RFID (bản cập nhật)"}
+    with pytest.raises(ImportFailed) as failed:
+        import_records(session, "dossiers", [row], upsert=True)
+    assert [(e.row, e.field, e.message) for e in failed.value.errors] == [
+        (1, "ref", f"'{GENUINE[1]}' was merged into dossier {kept.id}: update that one")]
