@@ -47,6 +47,10 @@ RULES: dict[str, Rule] = {
     # screening findings: shown with their dossier; the Department decides on them
     "read_dossier_findings": EVERYONE,
     "decide_finding": ADMIN,
+    # duplicates across sources: brokers find and merge them; everyone reads the sources
+    "read_dossier_duplicates": BROKERS,
+    "merge_dossier": BROKERS,
+    "read_dossier_sources": EVERYONE,
     # enterprises and their needs
     "read_enterprises": OWN_OR_READERS,
     "read_enterprise": OWN_OR_READERS,

@@ -12,7 +12,8 @@ from tqdm import tqdm
 from api import cli_alerts, cli_db, cli_events, cli_keys, cli_report, cli_users
 from matcher.auth.keys import create_key
 from matcher.auth.models import ApiKey, Role
-from matcher.ingest.importer import KINDS, import_records, pending_records
+from matcher.catalogue.duplicates import DuplicateDetector, imported_duplicates
+from matcher.ingest.importer import KINDS, ImportReport, import_records, pending_records
 from matcher.ingest.seed import load_seed
 from matcher.ingest.tabular import ImportFailed, read_rows
 from matcher.ledger.seed import seed_ledger
@@ -128,6 +129,22 @@ def import_file(kind: Annotated[str, typer.Argument(help="dossiers | needs | ent
         raise typer.Exit(1) from exc
     typer.echo(f"{path}: {len(report.created)} created, {len(report.updated)} updated; "
                "running servers search them within a second, without a restart")
+    if kind == "dossiers":
+        _echo_duplicates(runtime, report)
+
+
+def _echo_duplicates(runtime: Runtime, report: ImportReport) -> None:
+    """Print the rows that likely duplicate a stored dossier (or each other), against the
+    saved index caught up with the import."""
+    if not runtime.load():
+        typer.echo("likely duplicates not checked: no saved index (run `ketnoi index build`)")
+        return
+    detector = DuplicateDetector(runtime.index, runtime.matches.queries)
+    with runtime.session() as session:
+        found = imported_duplicates(detector, session, report.rows)
+    for row in found:
+        names = "; ".join(f"dossier {d.id} '{d.title}' ({d.score:.2f})" for d in row.duplicates)
+        typer.echo(f"row {row.row} ({row.ref or row.title}): likely duplicate of {names}")
 
 
 @app.command()

@@ -11,6 +11,7 @@ from api.routes import (
     agendas,
     audit,
     dossiers,
+    duplicates,
     enterprises,
     events,
     fdi_projects,
@@ -64,7 +65,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
                   description="Technology-transfer matchmaking: Vietnamese needs ↔ foreign "
                               "technology dossiers, within priority sectors, with reasons.")
     app.state.write_limiter = WriteLimiter(settings.write_rate_limit)
-    for module in (dossiers, findings, enterprises, needs, sectors, search,
+    for module in (dossiers, findings, duplicates, enterprises, needs, sectors, search,
                    introductions, intermediaries, people, transfers, trainings, fdi_projects,
                    plans, progress, reports,
                    events, participants, meeting_requests, meetings, schedule, agendas, outcomes,

@@ -14,6 +14,7 @@ BENCHMARKS = [
     ("benchmarks.calibration", []),
     ("benchmarks.adapters", []),  # the sector classifier's held-out accuracy
     ("benchmarks.diacritics_accuracy", []),
+    ("benchmarks.duplicates", []),  # ~550 dossier texts embedded on the first run
     ("benchmarks.ann_recall", []),
     ("benchmarks.speed", ["--docs", "100"]),  # 100 abstracts embedded twice: ~3 min
     ("benchmarks.load", []),

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query
 
 from api.crud import page
 from api.deps import RuntimeDep, SessionDep
+from api.routes.duplicates import DetectorDep, DossierCreated
 from api.security import PolicyDep
 from api.views import dossier_out, dossiers_out, matches_for_dossier_out
 from matcher.models import (
@@ -17,6 +18,7 @@ from matcher.models import (
 )
 from matcher.models.enums import DossierStatus
 from matcher.models.finding import FindingPublic
+from matcher.search.documents import dossier_document
 from matcher.search.matches import MatchList
 from matcher.services import dossiers, screening
 
@@ -49,14 +51,17 @@ def read_dossier_findings(session: SessionDep, policy: PolicyDep, dossier_id: in
     return [FindingPublic.model_validate(r, from_attributes=True) for r in rows]
 
 
-@router.post("", response_model=DossierPublic, status_code=201)
+@router.post("", response_model=DossierCreated, status_code=201)
 def create_dossier(session: SessionDep, runtime: RuntimeDep, policy: PolicyDep,
-                   body: DossierCreate) -> DossierPublic:
-    """Create a dossier; it is screened and searchable when the response returns (the
-    response holds its findings)."""
+                   detector: DetectorDep, body: DossierCreate) -> DossierCreated:
+    """Create a dossier; it is screened and searchable when the response returns. The
+    response holds its findings and the stored dossiers it likely duplicates (it is created
+    all the same)."""
     dossier = dossiers.create_dossier(session, body)
     runtime.commit(session, f"dossier ref '{body.ref}'")
-    return _as_written(session, policy, dossier)
+    shown = _as_written(session, policy, dossier)
+    return DossierCreated(**shown.model_dump(),
+                          duplicates=detector.find(dossier_document(dossier)))
 
 
 @router.patch("/{dossier_id}", response_model=DossierPublic)

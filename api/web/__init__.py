@@ -13,6 +13,7 @@ from api.web import errors
 from api.web.pages import (
     account,
     admin,
+    duplicates,
     event_schedule,
     events,
     findings,
@@ -25,8 +26,8 @@ from api.web.pages import (
 )
 
 STATIC = Path(__file__).parent / "static"
-PAGES = (account, search, findings, needs, introductions, notifications, imports, progress,
-         events, event_schedule, admin)
+PAGES = (account, search, findings, duplicates, needs, introductions, notifications, imports,
+         progress, events, event_schedule, admin)
 
 
 def install(app: FastAPI) -> None:

@@ -25,6 +25,7 @@ PAGES: dict[str, frozenset[Role]] = {
     "dossier_page": ALL,
     # screening findings are shown with their dossier; the Department decides on them
     "finding_decide": ADMIN,
+    "dossier_merge": BROKERS,  # merging a duplicate into the dossier shown
     # needs, their matches and introductions: brokers, the Department, the enterprise itself
     "needs_page": NEEDS,
     "need_new_page": NEEDS,

@@ -32,6 +32,7 @@ from matcher.models import (
     Need,
     NeedCreate,
 )
+from matcher.models.enums import DossierStatus
 from matcher.models.fields import utcnow
 from matcher.models.sector_catalog import SectorCatalog
 
@@ -46,11 +47,14 @@ SCHEMAS: dict[str, tuple[type[SQLModel], type[SQLModel], str]] = {
 }
 _LIST_FIELDS = {"sector_codes", "keywords", "transfer_modes", "preferred_countries",
                 "preferred_modes"}
+
+
 @dataclass
 class ImportReport:
     created: list[int] = field(default_factory=list)
     updated: list[int] = field(default_factory=list)
     kept: list[int] = field(default_factory=list)
+    rows: dict[int, int] = field(default_factory=dict)  # record id → its row (1 = first)
 
 
 def _clean(row: dict[str, Any]) -> dict[str, Any]:
@@ -110,25 +114,27 @@ def import_records(session: Session, kind: str, rows: list[dict[str, Any]],
     `policy`, a row the caller may not write is an error too (none: the CLI, every write).
     """
     report = ImportReport()
-    pending: list[tuple[list[int], Any]] = []
+    pending: list[tuple[list[int], Any, int]] = []
     for n, (data, obj, current) in enumerate(_planned(session, kind, rows, upsert,
                                                        keep_existing, policy), start=1):
         if current is not None and keep_existing:
             report.kept.append(current.id)
+            report.rows[current.id] = n
             continue
         if current is not None:
             current.sqlmodel_update(data)
             current.updated_at = utcnow()
             session.add(current)
-            pending.append((report.updated, current))
+            pending.append((report.updated, current, n))
         else:
             session.add(obj)
-            pending.append((report.created, obj))
+            pending.append((report.created, obj, n))
         if n % BATCH == 0:
             session.flush()
     session.flush()
-    for ids, obj in pending:
+    for ids, obj, row_no in pending:
         ids.append(obj.id)
+        report.rows[obj.id] = row_no
     return report
 
 
@@ -185,6 +191,11 @@ def _planned(session: Session, kind: str, rows: list[dict[str, Any]], upsert: bo
     if not (upsert or keep_existing):
         errors.extend(RowError(seen_keys[k], key, f"'{getattr(obj, key)}' already exists")
                       for k, obj in existing.items())
+    elif upsert:  # a merged duplicate is not updated: the dossier it was merged into is
+        errors.extend(RowError(seen_keys[k], key, f"'{obj.ref}' was merged into dossier "
+                                                  f"{obj.merged_into}: update that one")
+                      for k, obj in existing.items()
+                      if isinstance(obj, Dossier) and obj.status is DossierStatus.merged)
     if policy is not None:
         for row_no, checked in valid:
             errors.extend(_check_write(session, policy, row_no, checked,

@@ -89,12 +89,21 @@ class Dossier(DossierBase, table=True):
     """A technology offer stored in the database; the source of truth for the index."""
 
     id: int | None = Field(default=None, primary_key=True)
+    merged_into: int | None = Field(None, foreign_key="dossier.id", index=True)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 
 
+def _not_merged(status: DossierStatus | None) -> DossierStatus | None:
+    if status is DossierStatus.merged:
+        raise ValueError("a dossier becomes 'merged' by merging it into another "
+                         "(POST /dossiers/{id}/merge), not by setting its status")
+    return status
+
+
 class DossierCreate(DossierBase):
     _check_text = field_validator("*")(check_text)
+    _check_status = field_validator("status")(_not_merged)
 
 
 class DossierUpdate(SQLModel):
@@ -131,10 +140,13 @@ class DossierUpdate(SQLModel):
     valid_to: date | None = None
 
     _check_text = field_validator("*")(check_text)
+    _check_status = field_validator("status")(_not_merged)
 
 
 class DossierPublic(DossierBase):
     id: int
+    merged_into: int | None = Field(
+        None, description="For a merged duplicate (status `merged`): the dossier kept.")
     supplier_contact: str | None = Field(  # type: ignore[assignment]
         None, description="Shown to intermediaries and admins only; null for other callers.")
     created_at: datetime

@@ -40,12 +40,14 @@ class TransferMode(StrEnum):
 
 
 class DossierStatus(StrEnum):
-    """Life cycle of a dossier; only `active` dossiers are suggested."""
+    """Life cycle of a dossier; only `active` dossiers are suggested. `merged`: a duplicate
+    merged into another dossier (`merged_into`), set by merging only."""
 
     draft = "draft"
     active = "active"
     expired = "expired"
     withdrawn = "withdrawn"
+    merged = "merged"
 
 
 class NeedStatus(StrEnum):

@@ -15,6 +15,7 @@ from sqlmodel import SQLModel, create_engine
 # importing the audit module installs the audit log on every session.
 import matcher.alerts.models  # noqa: F401
 import matcher.auth.audit  # noqa: F401
+import matcher.catalogue.models  # noqa: F401
 import matcher.events.models  # noqa: F401
 import matcher.ledger.models  # noqa: F401
 import matcher.models  # noqa: F401

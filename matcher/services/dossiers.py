@@ -6,9 +6,11 @@ from sqlmodel import Session
 
 from matcher.auth.policy import Policy
 from matcher.models import Dossier, DossierCreate
+from matcher.models.enums import DossierStatus
 from matcher.services import screening
 from matcher.services.checks import apply_changes, check_sectors
 from matcher.services.commit import flush
+from matcher.services.errors import Conflict
 
 
 def create_dossier(session: Session, body: DossierCreate) -> Dossier:
@@ -21,8 +23,12 @@ def create_dossier(session: Session, body: DossierCreate) -> Dossier:
 
 def update_dossier(session: Session, policy: Policy, dossier_id: int,
                    changes: dict[str, Any]) -> Dossier:
-    """The dossier with `changes` applied (validated as a whole)."""
+    """The dossier with `changes` applied (validated as a whole); a merged duplicate is not
+    changed (`Conflict`: its kept dossier is)."""
     dossier = policy.dossier(session, dossier_id)
+    if dossier.status is DossierStatus.merged:
+        raise Conflict(f"dossier {dossier_id} was merged into dossier {dossier.merged_into}: "
+                       "change that one")
     check_sectors(session, changes.get("sector_codes"))
     apply_changes(session, dossier, changes, DossierCreate)
     return dossier

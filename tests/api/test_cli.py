@@ -75,6 +75,23 @@ def test_import_then_search_and_verify(env: Path):
     assert body["data"][0]["title"] == "Swine wastewater digester"
 
 
+def test_import_names_the_rows_that_likely_duplicate_a_stored_dossier(env: Path):
+    runner.invoke(app, ["init"])
+    copy = dossier_payload(ref="D-6", title="Swine wastewater digester", source="techmart",
+                           summary="Biogas from piggery effluent.", sector_codes=["VN-07"])
+    other = dossier_payload(ref="D-7", title="Robotic welding of steel structures",
+                            summary="Offline programming and seam tracking.",
+                            description="Welding cells for beams and columns.", keywords=[],
+                            sector_codes=["VN-02"])
+    path = env / "copies.jsonl"
+    path.write_text(json.dumps(other) + "\n" + json.dumps(copy), "utf-8")
+    result = runner.invoke(app, ["import", "dossiers", str(path)])
+    assert result.exit_code == 0, result.output
+    lines = [x for x in result.output.splitlines() if "likely duplicate of" in x]
+    assert len(lines) == 1 and lines[0].startswith("row 2 (D-6): likely duplicate of dossier ")
+    assert "'Swine wastewater digester'" in lines[0]
+
+
 def test_verify_reports_drift_and_rebuild_repairs_it(env: Path):
     runner.invoke(app, ["init"])
     (env / "data" / "index" / "dossiers.faiss").unlink()

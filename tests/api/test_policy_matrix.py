@@ -171,6 +171,7 @@ EXAMPLES: dict[str, Callable[[Fixture, str | None], dict]] = {
     "create_person": lambda fix, _: {"name": "Nguyễn Văn A", "role": "broker"},
     "update_meeting": lambda fix, _: {"slot": 6},
     "decide_finding": lambda fix, _: {"status": "confirmed"},
+    "merge_dossier": lambda fix, _: {"into": fix.world.dossier},
 }
 
 

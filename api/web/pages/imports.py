@@ -16,9 +16,11 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
 from api.deps import RuntimeDep
+from api.routes.duplicates import get_detector
 from api.web.caller import Caller, CallerDep, FormCallerDep
 from api.web.i18n import N_, translations
 from api.web.render import render
+from matcher.catalogue.duplicates import imported_duplicates
 from matcher.ingest.importer import KINDS, import_records, pending_records
 from matcher.ingest.tabular import ImportFailed, RowError, read_rows
 
@@ -65,7 +67,8 @@ def import_upload(request: Request, caller: FormCallerDep, runtime: RuntimeDep,
                   kind: Annotated[str, Form(max_length=20)] = "",
                   upsert: Annotated[str, Form(max_length=10)] = "",
                   file: Annotated[UploadFile | None, File()] = None) -> Response:
-    """Import the file: "N created, M updated", or the table of row errors (422) and nothing
+    """Import the file: "N created, M updated" (for dossiers, with the rows that likely
+    duplicate a stored dossier or each other), or the table of row errors (422) and nothing
     written. Files beyond the `max_body_bytes` setting are refused (413)."""
     update = bool(upsert)
     form: dict[str, Any] = {"kind": kind, "upsert": update}
@@ -99,5 +102,8 @@ def import_upload(request: Request, caller: FormCallerDep, runtime: RuntimeDep,
         rows_shown = [(e.row, e.field, message(e, caller.lang)) for e in exc.errors]
         return _page(request, caller, 422, rows=rows_shown, **form)
     runtime.commit(session, f"import of {kind}")
-    return _page(request, caller, report=(len(report.created), len(report.updated)), **form)
+    duplicates = (imported_duplicates(get_detector(runtime), session, report.rows)
+                  if kind == "dossiers" else [])
+    return _page(request, caller, report=(len(report.created), len(report.updated)),
+                 duplicates=duplicates, **form)
 

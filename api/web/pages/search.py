@@ -17,6 +17,7 @@ from api.web.caller import Caller, CallerDep
 from api.web.forms import MESSAGES
 from api.web.i18n import N_, translations
 from api.web.pages import terms
+from api.web.pages.duplicates import dossier_context
 from api.web.render import render
 from matcher.models import Dossier, Jurisdiction
 from matcher.models.enums import TransferMode
@@ -141,4 +142,5 @@ def dossier_page(request: Request, caller: CallerDep, runtime: RuntimeDep,
         notice=match_notice(matches) if matches else None,
         need_links=caller.user.role in PAGES["need_page"],
         country=terms.country_name(dossier.origin_country, caller.lang),
-        sector_names=terms.sector_names(session, caller.lang), modes=terms.TRANSFER_MODES)
+        sector_names=terms.sector_names(session, caller.lang), modes=terms.TRANSFER_MODES,
+        **dossier_context(caller, runtime, dossier_id))

@@ -1,0 +1,1 @@
+"""The catalogue of dossiers as brokers keep it: near duplicates across sources, and merging."""
