@@ -43,6 +43,7 @@ RULES: dict[str, Rule] = {
     "create_dossier": BROKERS,
     "update_dossier": BROKERS,
     "delete_dossier": ADMIN,
+    "renew_dossier": BROKERS,
     "read_dossier_matches": READERS,
     # enterprises and their needs
     "read_enterprises": OWN_OR_READERS,
@@ -55,6 +56,7 @@ RULES: dict[str, Rule] = {
     "create_need": OWN,
     "update_need": OWN,
     "delete_need": OWN,
+    "renew_need": OWN,
     "read_need_matches": OWN_OR_READERS,
     # reference data and search
     "read_jurisdictions": PUBLIC,

@@ -16,14 +16,18 @@ from matcher.ledger.models import (
 )
 from matcher.ledger.pipeline import current_status, events_of
 from matcher.models import Dossier, DossierPublic, Need, NeedPublic
+from matcher.models.quality import assess_quality
 from matcher.search.matches import MatchList
 
 
 def dossier_out(policy: Policy, dossier: Dossier) -> DossierPublic:
-    """The dossier, with the supplier contact only for those who see contacts."""
+    """The dossier, with the supplier contact only for those who see contacts and its
+    completeness only for those who see quality."""
     shown = DossierPublic.model_validate(dossier)
     if not policy.sees_contacts():
         shown.supplier_contact = None
+    if policy.sees_quality():
+        shown.quality = assess_quality(dossier)
     return shown
 
 

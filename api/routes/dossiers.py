@@ -1,11 +1,13 @@
 """Technology dossiers (hồ sơ công nghệ): CRUD and the needs a dossier could answer."""
 
+from enum import StrEnum
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from api.crud import page
 from api.deps import RuntimeDep, SessionDep
+from api.filters import ExpiredFilter, ExpiringWithin, validity_where
 from api.security import PolicyDep
 from api.views import dossier_out, matches_for_dossier_out
 from matcher.models import (
@@ -15,20 +17,46 @@ from matcher.models import (
     DossiersPublic,
     DossierUpdate,
 )
+from matcher.auth.policy import Refused
 from matcher.models.enums import DossierStatus
+from matcher.models.quality import quality_score
 from matcher.search.matches import MatchList
-from matcher.services import dossiers
+from matcher.services import dossiers, validity
 
 router = APIRouter(prefix="/dossiers", tags=["dossiers"])
+
+
+class DossierOrder(StrEnum):
+    """The order of a dossier list: by id, or by completeness (ties by id)."""
+
+    id = "id"
+    quality = "quality"  # the most complete first
+    least_quality = "-quality"  # the least complete first: the ones to work on
 
 
 @router.get("", response_model=DossiersPublic)
 def read_dossiers(session: SessionDep, policy: PolicyDep, skip: Annotated[int, Query(ge=0)] = 0,
                   limit: Annotated[int, Query(ge=1, le=100)] = 20,
-                  status: DossierStatus | None = None) -> DossiersPublic:
-    """List dossiers, newest id last, optionally by status."""
+                  status: DossierStatus | None = None, expired: ExpiredFilter = None,
+                  expiring_within: ExpiringWithin = None,
+                  min_quality: Annotated[int | None, Query(
+                      ge=0, le=100, description="Only dossiers this complete or more "
+                      "(brokers and admins).")] = None,
+                  sort: Annotated[DossierOrder, Query(
+                      description="`quality` / `-quality`: most / least complete first "
+                      "(brokers and admins).")] = DossierOrder.id) -> DossiersPublic:
+    """List dossiers, newest id last, optionally by status, validity or completeness."""
     where = [Dossier.status == status] if status else []
-    rows, count = page(session, Dossier, skip, limit, *where)
+    where += validity_where(Dossier, expired, expiring_within)
+    score = quality_score(Dossier)
+    if (min_quality is not None or sort is not DossierOrder.id) and not policy.sees_quality():
+        raise Refused("only brokers and admins see the completeness of dossiers, or filter "
+                      "and sort by it")
+    if min_quality is not None:
+        where.append(score >= min_quality)
+    first_by = {DossierOrder.quality: score.desc(), DossierOrder.least_quality: score,
+                DossierOrder.id: None}[sort]
+    rows, count = page(session, Dossier, skip, limit, *where, first_by=first_by)
     return DossiersPublic(data=[dossier_out(policy, r) for r in rows], count=count)
 
 
@@ -39,21 +67,33 @@ def read_dossier(session: SessionDep, policy: PolicyDep, dossier_id: int) -> Dos
 
 
 @router.post("", response_model=DossierPublic, status_code=201)
-def create_dossier(session: SessionDep, runtime: RuntimeDep, body: DossierCreate) -> Dossier:
-    """Create a dossier; it is searchable when the response returns."""
+def create_dossier(session: SessionDep, runtime: RuntimeDep, policy: PolicyDep,
+                   body: DossierCreate) -> DossierPublic:
+    """Create a dossier, listed for `KETNOI_VALIDITY_MONTHS`; it is searchable when the
+    response returns."""
     dossier = dossiers.create_dossier(session, body)
     runtime.commit(session, f"dossier ref '{body.ref}'")
-    return dossier
+    return dossier_out(policy, dossier)
 
 
 @router.patch("/{dossier_id}", response_model=DossierPublic)
 def update_dossier(session: SessionDep, runtime: RuntimeDep, policy: PolicyDep, dossier_id: int,
-                   body: DossierUpdate) -> Dossier:
+                   body: DossierUpdate) -> DossierPublic:
     """Change the fields sent; the index follows before the response returns."""
     dossier = dossiers.update_dossier(session, policy, dossier_id,
                                       body.model_dump(exclude_unset=True))
     runtime.commit(session, f"dossier ref '{dossier.ref}'")
-    return dossier
+    return dossier_out(policy, dossier)
+
+
+@router.post("/{dossier_id}/renew", response_model=DossierPublic)
+def renew_dossier(session: SessionDep, runtime: RuntimeDep, policy: PolicyDep,
+                  dossier_id: int) -> DossierPublic:
+    """Keep the dossier listed for `KETNOI_VALIDITY_MONTHS` from today; an expired one is
+    searchable again when the response returns."""
+    dossier = validity.renew_dossier(session, policy, dossier_id)
+    runtime.commit(session, f"dossier {dossier_id}")
+    return dossier_out(policy, dossier)
 
 
 @router.delete("/{dossier_id}", status_code=204)

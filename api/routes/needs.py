@@ -6,13 +6,13 @@ from fastapi import APIRouter, Query
 
 from api.crud import IdFilter, page
 from api.deps import RuntimeDep, SessionDep
-from api.filters import CountryFilter
+from api.filters import CountryFilter, ExpiredFilter, ExpiringWithin, validity_where
 from api.security import PolicyDep, related
 from api.views import matches_for_need_out, need_as_seen, need_out, readable_need_out
 from matcher.models import Enterprise, Need, NeedCreate, NeedPublic, NeedsPublic, NeedUpdate
 from matcher.models.enums import NeedStatus, TransferMode
 from matcher.search.matches import DossierFilters, MatchList
-from matcher.services import needs
+from matcher.services import needs, validity
 
 router = APIRouter(prefix="/needs", tags=["needs"])
 
@@ -20,11 +20,14 @@ router = APIRouter(prefix="/needs", tags=["needs"])
 @router.get("", response_model=NeedsPublic)
 def read_needs(session: SessionDep, policy: PolicyDep, skip: Annotated[int, Query(ge=0)] = 0,
                limit: Annotated[int, Query(ge=1, le=100)] = 20,
-               enterprise_id: IdFilter = None, status: NeedStatus | None = None) -> NeedsPublic:
-    """List the needs the caller may see, optionally of one enterprise or status."""
+               enterprise_id: IdFilter = None, status: NeedStatus | None = None,
+               expired: ExpiredFilter = None,
+               expiring_within: ExpiringWithin = None) -> NeedsPublic:
+    """List the needs the caller may see, optionally of one enterprise, status or validity."""
     where = related(policy, session, Need, enterprise_id=enterprise_id)
     if status is not None:
         where.append(Need.status == status)
+    where += validity_where(Need, expired, expiring_within)
     rows, count = page(session, Need, skip, limit, policy.need_rows(), *where)
     return NeedsPublic(data=[need_out(session, policy, r) for r in rows],  # type: ignore[misc]
                        count=count)
@@ -39,7 +42,8 @@ def read_need(session: SessionDep, policy: PolicyDep, need_id: int) -> NeedPubli
 @router.post("", response_model=NeedPublic, status_code=201)
 def create_need(session: SessionDep, runtime: RuntimeDep, policy: PolicyDep,
                 body: NeedCreate) -> Need:
-    """Submit a need (by enterprise id or tax code); it is matchable when the response returns."""
+    """Submit a need (by enterprise id or tax code), listed for `KETNOI_VALIDITY_MONTHS`; it is
+    matchable when the response returns."""
     need = needs.create_need(session, policy, body)
     runtime.commit(session, f"need ref '{body.ref}'")
     return need
@@ -53,6 +57,16 @@ def update_need(session: SessionDep, runtime: RuntimeDep, policy: PolicyDep, nee
     need = needs.update_need(session, policy, need_id, body.model_dump(exclude_unset=True))
     runtime.commit(session, f"need ref '{need.ref}'")
     return need
+
+
+@router.post("/{need_id}/renew", response_model=NeedPublic)
+def renew_need(session: SessionDep, runtime: RuntimeDep, policy: PolicyDep,
+               need_id: int) -> NeedPublic:
+    """Keep the need listed for `KETNOI_VALIDITY_MONTHS` from today (for whoever may change
+    it); an expired one is matched again when the response returns."""
+    validity.renew_need(session, policy, need_id)
+    runtime.commit(session, f"need {need_id}")
+    return readable_need_out(session, policy, need_id)
 
 
 @router.delete("/{need_id}", status_code=204)

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from pydantic import field_validator, model_validator
+from pydantic import computed_field, field_validator, model_validator
 from sqlmodel import Field, SQLModel
 
 from matcher.models.enums import DossierStatus, IprStatus, Source
@@ -16,6 +16,12 @@ from matcher.models.fields import (
     utcnow,
 )
 from matcher.models.limits import MAX_AMOUNT, MAX_CODES, MAX_KEYWORDS, MAX_MODES, MAX_PEOPLE
+from matcher.models.quality import Quality
+from matcher.models.validity import default_valid_until, is_expired
+
+VALID_UNTIL = ("Last day the dossier is listed (searched and suggested), in Vietnam; "
+               "`KETNOI_VALIDITY_MONTHS` after it was created or last renewed "
+               "(`POST /dossiers/{id}/renew`). Not the supplier's own `valid_to`.")
 
 
 class DossierBase(SQLModel):
@@ -88,6 +94,8 @@ class Dossier(DossierBase, table=True):
     """A technology offer stored in the database; the source of truth for the index."""
 
     id: int | None = Field(default=None, primary_key=True)
+    valid_until: date = Field(default_factory=default_valid_until, index=True,
+                              description=VALID_UNTIL)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 
@@ -136,8 +144,18 @@ class DossierPublic(DossierBase):
     id: int
     supplier_contact: str | None = Field(  # type: ignore[assignment]
         None, description="Shown to intermediaries and admins only; null for other callers.")
+    valid_until: date = Field(description=VALID_UNTIL)
+    quality: Quality | None = Field(
+        None, description="How complete the dossier is, with what is missing; shown to "
+        "intermediaries and admins only, null for other callers.")
     created_at: datetime
     updated_at: datetime
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def expired(self) -> bool:
+        """Whether `valid_until` has passed: the dossier is out of search and matching."""
+        return is_expired(self.valid_until)
 
 
 class DossiersPublic(SQLModel):

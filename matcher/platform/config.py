@@ -126,6 +126,11 @@ class Settings(BaseSettings):
         60.0, gt=0,
         description="Least time between two snapshots of the index (written when it changed).",
     )
+    validity_months: int = Field(
+        12, ge=1, le=120,
+        description="Months a dossier or need stays listed after it is created or renewed; "
+        "an expired one leaves search and matching until it is renewed.",
+    )
     host: str = Field("127.0.0.1", description="Address `ketnoi serve` binds to.")
     port: int = Field(8000, description="Port `ketnoi serve` listens on.")
 
