@@ -1,7 +1,7 @@
 """Technology dossiers (hồ sơ công nghệ): CRUD and the needs a dossier could answer."""
 
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
@@ -10,6 +10,7 @@ from api.deps import RuntimeDep, SessionDep
 from api.filters import ExpiredFilter, ExpiringWithin, validity_where
 from api.security import PolicyDep
 from api.views import dossier_out, matches_for_dossier_out
+from matcher.auth.policy import Refused
 from matcher.models import (
     Dossier,
     DossierCreate,
@@ -17,7 +18,6 @@ from matcher.models import (
     DossiersPublic,
     DossierUpdate,
 )
-from matcher.auth.policy import Refused
 from matcher.models.enums import DossierStatus
 from matcher.models.quality import quality_score
 from matcher.search.matches import MatchList
@@ -46,7 +46,7 @@ def read_dossiers(session: SessionDep, policy: PolicyDep, skip: Annotated[int, Q
                       description="`quality` / `-quality`: most / least complete first "
                       "(brokers and admins).")] = DossierOrder.id) -> DossiersPublic:
     """List dossiers, newest id last, optionally by status, validity or completeness."""
-    where = [Dossier.status == status] if status else []
+    where: list[Any] = [Dossier.status == status] if status else []
     where += validity_where(Dossier, expired, expiring_within)
     score = quality_score(Dossier)
     if (min_quality is not None or sort is not DossierOrder.id) and not policy.sees_quality():
