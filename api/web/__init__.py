@@ -20,11 +20,12 @@ from api.web.pages import (
     needs,
     progress,
     search,
+    validity,
 )
 
 STATIC = Path(__file__).parent / "static"
 PAGES = (account, search, needs, introductions, imports, progress, events,
-         event_schedule, admin)
+         event_schedule, admin, validity)
 
 
 def install(app: FastAPI) -> None:

@@ -23,6 +23,7 @@ PAGES: dict[str, frozenset[Role]] = {
     # dossiers: everyone reads them (supplier contacts for brokers only, by the policy)
     "search_page": ALL,
     "dossier_page": ALL,
+    "dossier_renew": BROKERS,
     # needs, their matches and introductions: brokers, the Department, the enterprise itself
     "needs_page": NEEDS,
     "need_new_page": NEEDS,
@@ -31,6 +32,7 @@ PAGES: dict[str, frozenset[Role]] = {
     "need_edit_page": NEEDS,
     "need_update": NEEDS,
     "need_introduce": BROKERS,
+    "need_renew": NEEDS,
     # the pipeline also for organisers, as in the API: without enterprises and needs (policy)
     "introductions_page": ALL,
     "introduction_page": ALL,

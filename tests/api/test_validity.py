@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from matcher.auth.models import Role
+from matcher.ingest.importer import import_records
 from matcher.models import Dossier, Need
 from matcher.models.validity import local_today, months_after
 from matcher.platform.config import get_settings
@@ -260,3 +261,20 @@ def test_dossier_lists_filter_and_sort_by_completeness(client: TestClient):
     assert listed(min_quality=60, sort="quality", limit=1, skip=1) == [middle["id"]]
     assert client.get("/dossiers", params={"min_quality": 60}).json()["count"] == 2
     assert client.get("/dossiers", params={"min_quality": 101}).status_code == 422
+
+
+def test_an_import_lists_new_records_for_the_period_and_an_upsert_keeps_their_date(
+        session, runtime: Runtime):
+    rows = [dossier_payload(ref="IMP-1"), dossier_payload(ref="IMP-2")]
+    created = import_records(session, "dossiers", rows).created
+    session.commit()
+    year_on = months_after(local_today(), 12)
+    assert [session.get(Dossier, i).valid_until for i in created] == [year_on, year_on]
+    _end_validity(runtime, Dossier, created[0], days_ago=5)
+    import_records(session, "dossiers", [dossier_payload(ref="IMP-1", title="Renamed dryer")],
+                   upsert=True)
+    session.commit()
+    updated = session.get(Dossier, created[0])
+    session.refresh(updated)
+    assert (updated.title, updated.valid_until) == (
+        "Renamed dryer", local_today() - timedelta(days=5))

@@ -22,7 +22,7 @@ from matcher.models import Dossier, Jurisdiction
 from matcher.models.enums import TransferMode
 from matcher.models.fields import check_country
 from matcher.models.limits import MAX_CODES
-from matcher.search.matches import NO_WORDS, MatchList
+from matcher.search.matches import EXPIRED, NO_WORDS, MatchList
 from matcher.services.checks import check_jurisdiction, check_sectors
 from matcher.services.errors import Invalid
 
@@ -31,6 +31,7 @@ PER_PAGE = 10
 MAX_PAGE = 10  # the service is asked for page × 10 + 1 suggestions: at most 101
 NOT_CONFIDENT = N_("No confident match: the best candidates are weak. Check them with care.")
 NO_WORDS_SHOWN = N_("The text holds no words to search for.")
+EXPIRED_SHOWN = N_("This listing has expired: renew it to see suggestions again.")
 
 
 class SearchForm(BaseModel):
@@ -62,7 +63,8 @@ def match_notice(matches: MatchList) -> str | None:
     """What the page says above a list that is not confident (None for a confident one)."""
     if matches.confident:
         return None
-    return NO_WORDS_SHOWN if matches.message == NO_WORDS else NOT_CONFIDENT
+    return {NO_WORDS: NO_WORDS_SHOWN, EXPIRED: EXPIRED_SHOWN}.get(matches.message or "",
+                                                                  NOT_CONFIDENT)
 
 
 def countries_of_dossiers(session: Session, lang: str) -> list[tuple[str, str]]:
@@ -131,5 +133,6 @@ def dossier_page(request: Request, caller: CallerDep, runtime: RuntimeDep,
         request, "search/dossier.html", caller, dossier=dossier, matches=matches,
         notice=match_notice(matches) if matches else None,
         need_links=caller.user.role in PAGES["need_page"],
+        may_renew=caller.user.role in PAGES["dossier_renew"],
         country=terms.country_name(dossier.origin_country, caller.lang),
         sector_names=terms.sector_names(session, caller.lang), modes=terms.TRANSFER_MODES)
