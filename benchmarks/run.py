@@ -13,6 +13,7 @@ BENCHMARKS = [
     ("benchmarks.tune_weights", []),
     ("benchmarks.calibration", []),
     ("benchmarks.adapters", []),  # the sector classifier's held-out accuracy
+    ("benchmarks.completeness", []),
     ("benchmarks.diacritics_accuracy", []),
     ("benchmarks.ann_recall", []),
     ("benchmarks.speed", ["--docs", "100"]),  # 100 abstracts embedded twice: ~3 min
