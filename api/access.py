@@ -43,6 +43,7 @@ RULES: dict[str, Rule] = {
     "create_dossier": BROKERS,
     "update_dossier": BROKERS,
     "delete_dossier": ADMIN,
+    "renew_dossier": BROKERS,
     "read_dossier_matches": READERS,
     # screening findings: shown with their dossier; the Department decides on them
     "read_dossier_findings": EVERYONE,
@@ -62,6 +63,7 @@ RULES: dict[str, Rule] = {
     "create_need": OWN,
     "update_need": OWN,
     "delete_need": OWN,
+    "renew_need": OWN,
     "read_need_matches": OWN_OR_READERS,
     # reference data and search
     "read_jurisdictions": PUBLIC,

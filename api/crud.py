@@ -24,11 +24,12 @@ def get_or_404(session: Session, model: type[T], record_id: int) -> T:
 
 
 def page(session: Session, model: type[T], skip: int, limit: int,
-         *where: Any, descending: bool = False) -> tuple[list[T], int]:
-    """One page of records ordered by id (the newest first if `descending`), and the total
-    count under the same conditions."""
+         *where: Any, descending: bool = False, first_by: Any = None) -> tuple[list[T], int]:
+    """One page of records ordered by id (the newest first if `descending`), after
+    `first_by` when given (an SQL ordering), and the total count under the same conditions."""
     count = session.exec(select(func.count()).select_from(model).where(*where)).one()
     order = model.id.desc() if descending else model.id  # type: ignore[attr-defined]
-    rows = session.exec(select(model).where(*where).order_by(order)
+    orders = (order,) if first_by is None else (first_by, order)
+    rows = session.exec(select(model).where(*where).order_by(*orders)
                         .offset(min(skip, MAX_INT)).limit(limit))
     return list(rows.all()), int(count)

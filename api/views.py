@@ -16,13 +16,14 @@ from matcher.ledger.models import (
 )
 from matcher.ledger.pipeline import current_status, events_of
 from matcher.models import Dossier, DossierPublic, FindingPublic, Need, NeedPublic
+from matcher.models.quality import assess_quality
 from matcher.search.matches import MatchList
 from matcher.services.screening import shown_findings
 
 
 def dossier_out(session: Session, policy: Policy, dossier: Dossier) -> DossierPublic:
     """The dossier with its screening findings, the supplier contact only for those who see
-    contacts."""
+    contacts and its completeness only for those who see quality."""
     return dossiers_out(session, policy, [dossier])[0]
 
 
@@ -36,6 +37,8 @@ def dossiers_out(session: Session, policy: Policy, rows: list[Dossier]) -> list[
                         for f in findings.get(dossier.id or 0, [])]
         if not policy.sees_contacts():
             out.supplier_contact = None
+        if policy.sees_quality():
+            out.quality = assess_quality(dossier)
         shown.append(out)
     return shown
 

@@ -13,6 +13,7 @@ BENCHMARKS = [
     ("benchmarks.tune_weights", []),
     ("benchmarks.calibration", []),
     ("benchmarks.adapters", []),  # the sector classifier's held-out accuracy
+    ("benchmarks.completeness", []),
     ("benchmarks.diacritics_accuracy", []),
     ("benchmarks.duplicates", []),  # ~550 dossier texts embedded on the first run
     ("benchmarks.ann_recall", []),

@@ -6,7 +6,13 @@ from fastapi import APIRouter, Query
 
 from api.crud import IdFilter
 from api.deps import RuntimeDep, SessionDep
-from api.filters import CountryFilter, JurisdictionFilter
+from api.filters import (
+    CountryFilter,
+    ExpiredFilter,
+    ExpiringWithin,
+    JurisdictionFilter,
+    validity_where,
+)
 from api.security import PolicyDep, related
 from api.views import matches_for_need_out, need_as_seen, need_out, readable_need_out
 from matcher.models import Enterprise, Need, NeedCreate, NeedPublic, NeedsPublic, NeedUpdate
@@ -14,7 +20,7 @@ from matcher.models.enums import NeedStatus, TransferMode
 from matcher.models.limits import MAX_CODES
 from matcher.models.sector_catalog import SectorCatalog
 from matcher.search.matches import DossierFilters, MatchList
-from matcher.services import needs
+from matcher.services import needs, validity
 from matcher.services.errors import Invalid
 from matcher.services.need_list import NeedFilters, list_needs
 
@@ -32,10 +38,13 @@ def read_needs(session: SessionDep, policy: PolicyDep, skip: Annotated[int, Quer
                q: Annotated[str | None, Query(
                    min_length=1, max_length=500, description="Words that must all be in the "
                    "need's title, problem or desired result, with or without diacritics.")]
-               = None) -> NeedsPublic:
+               = None,
+               expired: ExpiredFilter = None,
+               expiring_within: ExpiringWithin = None) -> NeedsPublic:
     """List the needs the caller may see, optionally of one enterprise, province (its
-    enterprise's jurisdiction), sector, status, or holding the words of `q`."""
+    enterprise's jurisdiction), sector, status, validity, or holding the words of `q`."""
     where = related(policy, session, Need, enterprise_id=enterprise_id)
+    where += validity_where(Need, expired, expiring_within)
     codes = tuple(dict.fromkeys(sector or ()))
     unknown = SectorCatalog.from_session(session).unknown(list(codes))
     if unknown:
@@ -56,7 +65,8 @@ def read_need(session: SessionDep, policy: PolicyDep, need_id: int) -> NeedPubli
 @router.post("", response_model=NeedPublic, status_code=201)
 def create_need(session: SessionDep, runtime: RuntimeDep, policy: PolicyDep,
                 body: NeedCreate) -> Need:
-    """Submit a need (by enterprise id or tax code); it is matchable when the response returns."""
+    """Submit a need (by enterprise id or tax code), listed for `KETNOI_VALIDITY_MONTHS`; it is
+    matchable when the response returns."""
     need = needs.create_need(session, policy, body)
     runtime.commit(session, f"need ref '{body.ref}'")
     return need
@@ -70,6 +80,16 @@ def update_need(session: SessionDep, runtime: RuntimeDep, policy: PolicyDep, nee
     need = needs.update_need(session, policy, need_id, body.model_dump(exclude_unset=True))
     runtime.commit(session, f"need ref '{need.ref}'")
     return need
+
+
+@router.post("/{need_id}/renew", response_model=NeedPublic)
+def renew_need(session: SessionDep, runtime: RuntimeDep, policy: PolicyDep,
+               need_id: int) -> NeedPublic:
+    """Keep the need listed for `KETNOI_VALIDITY_MONTHS` from today (for whoever may change
+    it); an expired one is matched again when the response returns."""
+    validity.renew_need(session, policy, need_id)
+    runtime.commit(session, f"need {need_id}")
+    return readable_need_out(session, policy, need_id)
 
 
 @router.delete("/{need_id}", status_code=204)

@@ -23,11 +23,12 @@ from api.web.pages import (
     notifications,
     progress,
     search,
+    validity,
 )
 
 STATIC = Path(__file__).parent / "static"
 PAGES = (account, search, findings, duplicates, needs, introductions, notifications, imports,
-         progress, events, event_schedule, admin)
+         progress, events, event_schedule, admin, validity)
 
 
 def install(app: FastAPI) -> None:

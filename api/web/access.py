@@ -26,6 +26,7 @@ PAGES: dict[str, frozenset[Role]] = {
     # screening findings are shown with their dossier; the Department decides on them
     "finding_decide": ADMIN,
     "dossier_merge": BROKERS,  # merging a duplicate into the dossier shown
+    "dossier_renew": BROKERS,
     # needs, their matches and introductions: brokers, the Department, the enterprise itself
     "needs_page": NEEDS,
     "need_new_page": NEEDS,
@@ -34,6 +35,7 @@ PAGES: dict[str, frozenset[Role]] = {
     "need_edit_page": NEEDS,
     "need_update": NEEDS,
     "need_introduce": BROKERS,
+    "need_renew": NEEDS,
     # the pipeline also for organisers, as in the API: without enterprises and needs (policy)
     "introductions_page": ALL,
     "introduction_page": ALL,

@@ -11,7 +11,8 @@ Reading (rows are SQL conditions, so lists, counts and pages agree):
   phone, in any text field, derived ones included;
 - introductions and transfers follow their need: hidden with it; organisers are not shown which
   enterprise or need they concern;
-- supplier contacts of dossiers are shown to admins and intermediaries only;
+- supplier contacts of dossiers, and their completeness scores, are shown to admins and
+  intermediaries only;
 - a dossier blocked by a prohibited screening finding (not dismissed) is read by admins only.
 
 A record the caller may not read is `Hidden`, and is answered exactly like a missing one.
@@ -86,6 +87,11 @@ class Policy:
 
     def sees_contacts(self) -> bool:
         """Whether supplier contacts of dossiers are shown."""
+        return self.who.role in (Role.admin, Role.intermediary)
+
+    def sees_quality(self) -> bool:
+        """Whether a dossier's completeness score is shown (it guides brokers' reviews), and
+        so whether the caller may filter or sort by it."""
         return self.who.role in (Role.admin, Role.intermediary)
 
     def sees_identities(self) -> bool:

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from pydantic import field_validator, model_validator
+from pydantic import computed_field, field_validator, model_validator
 from sqlmodel import Field, SQLModel
 
 from matcher.models.enums import DossierStatus, IprStatus, Source
@@ -17,6 +17,12 @@ from matcher.models.fields import (
 )
 from matcher.models.finding import FindingPublic
 from matcher.models.limits import MAX_AMOUNT, MAX_CODES, MAX_KEYWORDS, MAX_MODES, MAX_PEOPLE
+from matcher.models.quality import Quality
+from matcher.models.validity import default_valid_until, is_expired
+
+VALID_UNTIL = ("Last day the dossier is listed (searched and suggested), in Vietnam; "
+               "`KETNOI_VALIDITY_MONTHS` after it was created or last renewed "
+               "(`POST /dossiers/{id}/renew`). Not the supplier's own `valid_to`.")
 
 
 class DossierBase(SQLModel):
@@ -90,6 +96,8 @@ class Dossier(DossierBase, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     merged_into: int | None = Field(None, foreign_key="dossier.id", index=True)
+    valid_until: date = Field(default_factory=default_valid_until, index=True,
+                              description=VALID_UNTIL)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 
@@ -149,11 +157,21 @@ class DossierPublic(DossierBase):
         None, description="For a merged duplicate (status `merged`): the dossier kept.")
     supplier_contact: str | None = Field(  # type: ignore[assignment]
         None, description="Shown to intermediaries and admins only; null for other callers.")
+    valid_until: date = Field(description=VALID_UNTIL)
+    quality: Quality | None = Field(
+        None, description="How complete the dossier is, with what is missing; shown to "
+        "intermediaries and admins only, null for other callers.")
     created_at: datetime
     updated_at: datetime
     findings: list[FindingPublic] = Field(
         default_factory=list, description="Screening findings not dismissed, most serious "
         "first (`GET /dossiers/{id}/findings` for every one).")
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def expired(self) -> bool:
+        """Whether `valid_until` has passed: the dossier is out of search and matching."""
+        return is_expired(self.valid_until)
 
 
 class DossiersPublic(SQLModel):

@@ -1,8 +1,8 @@
 """Technology needs (nhu cầu công nghệ) that enterprises submit."""
 
-from datetime import datetime
+from datetime import date, datetime
 
-from pydantic import field_validator, model_validator
+from pydantic import computed_field, field_validator, model_validator
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
@@ -17,6 +17,11 @@ from matcher.models.fields import (
     utcnow,
 )
 from matcher.models.limits import MAX_AMOUNT, MAX_CODES, MAX_MODES
+from matcher.models.validity import default_valid_until, is_expired
+
+VALID_UNTIL = ("Last day the need is listed (matched and suggested), in Vietnam; "
+               "`KETNOI_VALIDITY_MONTHS` after it was submitted or last renewed "
+               "(`POST /needs/{id}/renew`).")
 
 
 class NeedBase(SQLModel):
@@ -66,6 +71,8 @@ class Need(NeedBase, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     enterprise_id: int = Field(foreign_key="enterprise.id", index=True)
+    valid_until: date = Field(default_factory=default_valid_until, index=True,
+                              description=VALID_UNTIL)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 
@@ -104,8 +111,15 @@ class NeedPublic(NeedBase):
         description="Null when the need is shown anonymised (see `anonymised`).")
     anonymised: bool = Field(
         False, description="True when enterprise identity was removed for this caller.")
+    valid_until: date = Field(description=VALID_UNTIL)
     created_at: datetime
     updated_at: datetime
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def expired(self) -> bool:
+        """Whether `valid_until` has passed: the need is out of matching."""
+        return is_expired(self.valid_until)
 
 
 class NeedsPublic(SQLModel):

@@ -150,6 +150,11 @@ class Settings(BaseSettings):
         description="Attempts to send one e-mail or webhook call (waiting 1, 2, 4 … minutes "
         "between them) before it is given up and logged; the inbox entry stays.",
     )
+    validity_months: int = Field(
+        12, ge=1, le=120,
+        description="Months a dossier or need stays listed after it is created or renewed; "
+        "an expired one leaves search and matching until it is renewed.",
+    )
     host: str = Field("127.0.0.1", description="Address `ketnoi serve` binds to.")
     port: int = Field(8000, description="Port `ketnoi serve` listens on.")
 

@@ -1,6 +1,7 @@
 """What of a dossier or a need is embedded and indexed, and the metadata used to filter it."""
 
 from dataclasses import dataclass
+from datetime import date
 
 from matcher.models import Dossier, Need
 
@@ -19,6 +20,7 @@ class Document:
     trl: int | None = None
     transfer_modes: tuple[str, ...] = ()
     enterprise_id: int | None = None
+    valid_until: date | None = None  # listed through this day (see matcher.models.validity)
 
 
 def join_fields(*parts: str) -> str:
@@ -56,6 +58,7 @@ def dossier_document(dossier: Dossier) -> Document:
         origin_country=dossier.origin_country,
         trl=dossier.trl,
         transfer_modes=tuple(str(m) for m in dossier.transfer_modes),
+        valid_until=dossier.valid_until,
     )
 
 
@@ -70,4 +73,5 @@ def need_document(need: Need) -> Document:
         sector_codes=tuple(need.sector_codes),
         transfer_modes=tuple(str(m) for m in need.preferred_modes),
         enterprise_id=need.enterprise_id,
+        valid_until=need.valid_until,
     )

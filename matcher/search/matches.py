@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from matcher.models import Dossier, Enterprise, Need
 from matcher.models.finding import FindingBrief
 from matcher.models.sector_catalog import SectorCatalog
+from matcher.models.validity import is_expired, local_today
 from matcher.rules.feasibility import ExchangeRates, Feasibility, assess
 from matcher.search.documents import Document, dossier_document, dossier_text, need_text
 from matcher.search.explanations import explain
@@ -32,6 +33,7 @@ NO_CONTENT = ("no topic to search for: the text holds only words like 'we need' 
               "name the technology or the problem")
 PROHIBITED = ("prohibited for transfer (Decree 76/2018, Annex III): this dossier is never "
               "suggested while the finding stands")
+EXPIRED = "expired: the record's validity has ended; renew it to match it again"
 
 
 class Breakdown(BaseModel):
@@ -80,7 +82,7 @@ class DossierFilters:
     origin_country: str | None = None
     min_trl: int | None = None
     transfer_mode: str | None = None
-    include_inactive: bool = False
+    include_inactive: bool = False  # also dossiers not `active` or past their validity
     dossier_ids: frozenset[int] | None = None  # only these (e.g. an event's exhibitors)
 
 
@@ -124,6 +126,8 @@ class MatchService:
         """Dossiers for a stored need, with feasibility against its enterprise and budget;
         `discreet` explanations say nothing of the enterprise's own capacity."""
         query = self.queries.build(need_text(need), need.language)
+        if is_expired(need.valid_until) and not filters.include_inactive:
+            return _expired(query)
         enterprise = session.get(Enterprise, need.enterprise_id)
         return self._dossiers_for(session, query, need.sector_codes, filters, enterprise, need,
                                   limit, discreet)
@@ -137,6 +141,8 @@ class MatchService:
         if dossier.id in blocked_dossier_ids(session):
             return MatchList(query=_query_info(query), confident=False, confidence=0.0,
                              message=PROHIBITED, data=[], count=0)
+        if is_expired(dossier.valid_until):
+            return _expired(query)
         catalog = SectorCatalog.from_session(session)
         # the dossier's stored vector (a cache hit), not its text embedded again as a query
         cache, embedder = self.index.cache, self.index.embedder
@@ -145,8 +151,12 @@ class MatchService:
         if query.en_text:  # cached when the dossier was indexed (`warm`)
             vectors["dense_en"] = cache.embed(embedder, [query.en_text], is_query=True)[0]
 
+        today = local_today()
+
         def allowed(i: int) -> bool:  # called under the index's read lock
-            return self.index.needs.docs[i].status == "open" and (visible is None or i in visible)
+            doc = self.index.needs.docs[i]
+            return doc.status == "open" and not is_expired(doc.valid_until, today) \
+                and (visible is None or i in visible)
 
         def feasibility(i: int) -> Feasibility | None:
             need = session.get(Need, i)
@@ -246,6 +256,7 @@ def _dossier_filter(index: SearchIndex, catalog: SectorCatalog, filters: Dossier
     wanted_themes = catalog.themes(list(filters.sector_codes))
     priority = catalog.priority_themes(filters.jurisdiction, date.today()) \
         if filters.jurisdiction else set()
+    today = local_today()
 
     def allowed(i: int) -> bool:  # called under the index's read lock
         doc: Document = index.dossiers.docs[i]
@@ -253,7 +264,8 @@ def _dossier_filter(index: SearchIndex, catalog: SectorCatalog, filters: Dossier
             return False
         if filters.dossier_ids is not None and i not in filters.dossier_ids:
             return False
-        if not filters.include_inactive and doc.status != "active":
+        if not filters.include_inactive and (doc.status != "active"
+                                             or is_expired(doc.valid_until, today)):
             return False
         doc_themes = catalog.themes(list(doc.sector_codes))
         if filters.sector_codes and not doc_themes & wanted_themes:
@@ -286,6 +298,12 @@ def _suggestion(cand: Candidate, doc: Document, kind: str, score: float, sector:
         ),
         explanation=explanation,
     )
+
+
+def _expired(query: Query) -> MatchList:
+    """The answer for a need or dossier whose validity has ended: nothing, and why."""
+    return MatchList(query=_query_info(query), confident=False, confidence=0.0,
+                     message=EXPIRED, data=[], count=0)
 
 
 def _query_info(query: Query) -> QueryInfo:

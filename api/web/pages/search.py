@@ -23,7 +23,7 @@ from matcher.models import Dossier, Jurisdiction
 from matcher.models.enums import TransferMode
 from matcher.models.fields import check_country
 from matcher.models.limits import MAX_CODES
-from matcher.search.matches import NO_CONTENT, NO_WORDS, MatchList
+from matcher.search.matches import EXPIRED, NO_CONTENT, NO_WORDS, MatchList
 from matcher.services.checks import check_jurisdiction, check_sectors
 from matcher.services.errors import Invalid
 
@@ -34,6 +34,7 @@ NOT_CONFIDENT = N_("No confident match: the best candidates are weak. Check them
 NO_WORDS_SHOWN = N_("The text holds no words to search for.")
 NO_CONTENT_SHOWN = N_("Name the technology or the problem: the text holds only words such as "
                       "“we need” or “please find”.")
+EXPIRED_SHOWN = N_("This listing has expired: renew it to see suggestions again.")
 
 
 class SearchForm(BaseModel):
@@ -65,7 +66,7 @@ def match_notice(matches: MatchList) -> str | None:
     """What the page says above a list that is not confident (None for a confident one)."""
     if matches.confident:
         return None
-    shown = {NO_WORDS: NO_WORDS_SHOWN, NO_CONTENT: NO_CONTENT_SHOWN}
+    shown = {NO_WORDS: NO_WORDS_SHOWN, NO_CONTENT: NO_CONTENT_SHOWN, EXPIRED: EXPIRED_SHOWN}
     return shown.get(matches.message or "", NOT_CONFIDENT)
 
 
@@ -141,6 +142,7 @@ def dossier_page(request: Request, caller: CallerDep, runtime: RuntimeDep,
         screening=screening,
         notice=match_notice(matches) if matches else None,
         need_links=caller.user.role in PAGES["need_page"],
+        may_renew=caller.user.role in PAGES["dossier_renew"],
         country=terms.country_name(dossier.origin_country, caller.lang),
         sector_names=terms.sector_names(session, caller.lang), modes=terms.TRANSFER_MODES,
         **dossier_context(caller, runtime, dossier_id))

@@ -247,11 +247,12 @@ def test_deep_keeps_the_model_type(scrub: Scrubber):
     when = datetime(2025, 1, 1)
     need = NeedPublic(id=1, enterprise_id=7, title="Máy sấy cho Nông sản Lục Ngạn",
                       problem="Gọi 0912.345.678, MST 2400123456", created_at=when,
-                      updated_at=when)
+                      updated_at=when, valid_until=when.date())
     shown = scrub.deep(need)
     assert type(shown) is NeedPublic
     assert (shown.title, shown.problem) == (f"Máy sấy cho {ORG}", f"Gọi {PHONE}, MST {MST}")
     assert (shown.id, shown.enterprise_id, shown.created_at) == (1, 7, when)
+    assert (shown.valid_until, shown.expired) == (when.date(), True)
     assert need.title == "Máy sấy cho Nông sản Lục Ngạn"
 
 

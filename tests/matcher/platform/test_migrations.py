@@ -7,10 +7,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from alembic import command
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
+from matcher.models.validity import default_valid_until
 from matcher.platform import migrations
 from matcher.platform.db import create_tables, make_engine
 from tests.conftest import engine_on, fresh_database
@@ -107,6 +109,9 @@ NEED = text(
     "preferred_countries, preferred_modes, confidentiality, status, enterprise_id, "
     "created_at, updated_at) VALUES (:ref, :title, 'Sấy vải', '', 'vi', '[\"BG-d\"]', '[]', "
     "'[]', 'public', 'open', :enterprise_id, '2025-01-02 03:04:05', '2025-01-02 03:04:05')")
+# the same need in today's schema, which says until when it is listed
+NEED_NOW = text(str(NEED).replace("updated_at)", "updated_at, valid_until)")
+                .replace("'2025-01-02 03:04:05')", "'2025-01-02 03:04:05', '2026-01-02')"))
 
 
 def _old_database(engine: Engine) -> None:
@@ -137,9 +142,9 @@ def test_a_database_made_before_migrations_is_adopted_with_its_rows(empty_engine
                 "SELECT name, sql FROM sqlite_master WHERE type = 'table'").all())
             assert "AUTOINCREMENT" in ddl["need"] and "AUTOINCREMENT" in ddl["enterprise"]
     with empty_engine.begin() as connection:  # a ref is now the enterprise's own
-        connection.execute(NEED, {"ref": "N-1", "title": "Khác", "enterprise_id": 2})
+        connection.execute(NEED_NOW, {"ref": "N-1", "title": "Khác", "enterprise_id": 2})
     with pytest.raises(IntegrityError), empty_engine.begin() as connection:
-        connection.execute(NEED, {"ref": "N-1", "title": "Lặp", "enterprise_id": 1})
+        connection.execute(NEED_NOW, {"ref": "N-1", "title": "Lặp", "enterprise_id": 1})
 
 
 def test_an_old_database_the_upgrade_cannot_fix_is_left_as_it_was(empty_engine: Engine):
@@ -152,3 +157,18 @@ def test_an_old_database_the_upgrade_cannot_fix_is_left_as_it_was(empty_engine: 
         tables = set(inspect(connection).get_table_names())
         assert tables == {"jurisdiction", "enterprise", "need"}
         assert connection.exec_driver_sql("SELECT count(*) FROM need").scalar() == 1
+
+
+def test_records_stored_before_validity_get_a_full_period_from_the_upgrade(empty_engine: Engine):
+    with empty_engine.begin() as connection:
+        command.upgrade(migrations.config(connection), "0005")
+        connection.exec_driver_sql(
+            "INSERT INTO jurisdiction (code, name, level) VALUES ('BG', 'Bắc Giang', 'province')")
+        connection.execute(ENTERPRISE, {"tax_code": "0100109106", "name": "Nông sản Lục Ngạn"})
+        connection.execute(NEED, {"ref": "N-1", "title": "Máy sấy vải", "enterprise_id": 1})
+    migrations.upgrade(empty_engine)
+    with empty_engine.connect() as connection:
+        assert migrations.differences(connection) == []
+        stored = connection.exec_driver_sql("SELECT valid_until FROM need").scalar_one()
+    # created in 2025, yet listed for a whole period from the day of the upgrade
+    assert str(stored) == default_valid_until().isoformat()
