@@ -26,6 +26,7 @@ from matcher.alerts.delivery import Sent, deliver_due
 from matcher.alerts.digest import send_digests
 from matcher.alerts.matching import Found, new_matches
 from matcher.alerts.models import AlertMatch
+from matcher.alerts.reminders import send_reminders
 from matcher.models.fields import aware, utcnow
 from matcher.platform.outbox import OutboxReader, changes_after, latest
 from matcher.platform.runtime import Runtime
@@ -44,6 +45,7 @@ class AlertRun:
     dossiers: int = 0  # dossiers among them
     matches: int = 0  # new need–dossier and search–dossier pairs
     notifications: int = 0
+    reminders: int = 0  # dossiers and needs about to expire, owners told
     sent: Sent = field(default_factory=Sent)
 
 
@@ -110,12 +112,13 @@ def run_alerts(runtime: Runtime, now: datetime | None = None) -> AlertRun:
                                              {c.id for c in changes}, now)
         session.add(reader)
         done.notifications = send_digests(session, runtime.settings, now)
+        done.reminders = send_reminders(session, runtime.settings, now)
         session.commit()
     # what this run queued is due too: its rows were stamped after `now` was taken
     done.sent = deliver_due(runtime.engine, runtime.settings, max(now, utcnow()))
     log.info("alerts: %d outbox rows, %d dossiers, %d new matches, %d notifications, "
-             "%d sent", done.changes, done.dossiers, done.matches, done.notifications,
-             done.sent.sent)
+             "%d expiry reminders, %d sent", done.changes, done.dossiers, done.matches,
+             done.notifications, done.reminders, done.sent.sent)
     return done
 
 

@@ -150,6 +150,12 @@ class Settings(BaseSettings):
         description="Attempts to send one e-mail or webhook call (waiting 1, 2, 4 … minutes "
         "between them) before it is given up and logged; the inbox entry stays.",
     )
+    expiry_reminder_days: int = Field(
+        14, ge=0, le=180,
+        description="Days before a dossier or need leaves search and matching that the alerts "
+        "job reminds its owners to renew it (the need's enterprise and brokers; the Department "
+        "for a dossier).",
+    )
     validity_months: int = Field(
         12, ge=1, le=120,
         description="Months a dossier or need stays listed after it is created or renewed; "
