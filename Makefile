@@ -38,7 +38,7 @@ test: $(STAMP)
 test-postgres: $(STAMP)
 	KETNOI_TEST_DATABASE=postgresql $(BIN)/python -m pytest -q -m "not browser" tests/api \
 		tests/matcher/platform/test_migrations.py tests/matcher/platform/test_outbox.py \
-		tests/matcher/platform/test_follower.py
+		tests/matcher/platform/test_follower.py tests/matcher/alerts
 
 lint: $(STAMP)
 	$(BIN)/ruff check matcher api embeddings tests benchmarks
