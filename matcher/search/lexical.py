@@ -8,7 +8,7 @@ English words ("can", "than").
 """
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import bm25s
 import numpy as np
@@ -58,20 +58,28 @@ class BM25Channel:
             self._bm25.index([t or ["\x00"] for t in token_lists], show_progress=False)
             self._vocab = set(self._bm25.vocab_dict)
 
-    def scores(self, query_tokens: Iterable[str], limit: int | None = None,
-               allowed: set[int] | None = None) -> dict[int, float]:
+    def scores(self, query_tokens: Iterable[str] | Mapping[str, float],
+               limit: int | None = None, allowed: set[int] | None = None) -> dict[int, float]:
         """BM25 score of every document with a positive score (of those whose id is in
-        `allowed`, when given); with `limit`, only the `limit` best, ties broken by id.
+        `allowed`, when given); with `limit`, only the `limit` best, ties broken by id. A
+        mapping of tokens to weights counts each token's score that many times (a list counts
+        a repeated token again).
 
         The cut is made on the score array: building and sorting a dict of every match cost
         seconds a query at 1M documents (benchmarks/README.md, speed).
         """
         if self._empty:
             return {}
-        tokens = [t for t in query_tokens if t in self._vocab]
-        if not tokens:
-            return {}
-        raw = self._bm25.get_scores(tokens)
+        if isinstance(query_tokens, Mapping):
+            weights = {t: w for t, w in query_tokens.items() if w and t in self._vocab}
+            if not weights:
+                return {}
+            raw = self._weighted(weights)
+        else:
+            tokens = [t for t in query_tokens if t in self._vocab]
+            if not tokens:
+                return {}
+            raw = self._bm25.get_scores(tokens)
         positive = raw > 0
         if allowed is not None:
             positive &= np.isin(self.ids, np.fromiter(allowed, dtype=np.int64, count=len(allowed)))
@@ -79,6 +87,18 @@ class BM25Channel:
         if limit is not None and len(hits) > limit:
             hits = self._best(hits, raw[hits], limit)
         return {int(self.ids[i]): float(raw[i]) for i in hits}
+
+    def _weighted(self, weights: Mapping[str, float]) -> np.ndarray:
+        """Every document's score for weighted tokens: the weighted sum of the tokens' columns
+        of bm25s's precomputed sparse score matrix (what `get_scores` sums with weight 1; bm25s
+        has no query weights of its own)."""
+        matrix = self._bm25.scores
+        vocab = self._bm25.vocab_dict
+        out = np.zeros(matrix["num_docs"], dtype=np.float64)
+        for token, weight in weights.items():
+            start, end = matrix["indptr"][vocab[token]], matrix["indptr"][vocab[token] + 1]
+            out[matrix["indices"][start:end]] += weight * matrix["data"][start:end]
+        return out
 
     def _best(self, hits: np.ndarray, scores: np.ndarray, limit: int) -> np.ndarray:
         """The `limit` hits of highest score; among equal scores at the cut, lowest id first

@@ -37,6 +37,34 @@ class Query:
     en_tokens: list[str]
     translations: list[Translation] = field(default_factory=list)
     en_text: str = ""  # an English rendering of a Vietnamese text, from the lexicon
+    en_weights: dict[str, float] = field(default_factory=dict)  # en_tokens, weighted
+
+
+# How much an English token of the lexicon's translation counts in the BM25 query (tuned on the
+# dev split, benchmarks/README.md "The bridge grown from data"): an entry's first rendering 1,
+# its later alternatives less (they are often looser), an entry induced from data less again.
+ALTERNATIVE_WEIGHT = 0.5
+INDUCED_WEIGHT = 0.5
+
+
+def english_weights(translations: list[Translation], foreign: list[str]) -> dict[str, float]:
+    """The weight of each English token of a Vietnamese text's translation: within an entry a
+    token takes the weight of its best rendering (1 for the first, ALTERNATIVE_WEIGHT after),
+    times INDUCED_WEIGHT for an induced entry; entries add up; words typed in the text that are
+    not Vietnamese (PLC, biogas) count 1 each."""
+    weights: dict[str, float] = {}
+    for tr in translations:
+        scale = INDUCED_WEIGHT if tr.kind == "induced" else 1.0
+        within: dict[str, float] = {}
+        for rank, rendering in enumerate(tr.en):
+            for token in english_tokens(rendering):
+                within[token] = max(within.get(token, 0.0), 1.0 if rank == 0
+                                    else ALTERNATIVE_WEIGHT)
+        for token, weight in within.items():
+            weights[token] = weights.get(token, 0.0) + scale * weight
+    for token in english_tokens(" ".join(foreign)):
+        weights[token] = weights.get(token, 0.0) + 1.0
+    return weights
 
 
 def has_words(text: str) -> bool:
@@ -109,7 +137,8 @@ class QueryBuilder:
         english = " . ".join(term for tr in translations for term in tr.en)
         en_text = ", ".join(dict.fromkeys([tr.en[0] for tr in translations] + foreign))
         return Query(text, "vi", prepared, restored, vietnamese_tokens(prepared),
-                     english_tokens(f"{english} {' '.join(foreign)}"), translations, en_text)
+                     english_tokens(f"{english} {' '.join(foreign)}"), translations, en_text,
+                     english_weights(translations, foreign))
 
 
 def syllable_count(text: str) -> int:

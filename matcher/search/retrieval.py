@@ -84,7 +84,8 @@ def channel_scores(index: SearchIndex, collection: Collection, query: Query,
     if "lex_vi" in channels:
         raw["lex_vi"] = lexical["vi"].scores(query.vi_tokens, pool, allowed_ids)
     if "lex_en" in channels:
-        raw["lex_en"] = lexical["en"].scores(query.en_tokens, pool, allowed_ids)
+        raw["lex_en"] = lexical["en"].scores(query.en_weights or query.en_tokens, pool,
+                                             allowed_ids)
     return ChannelScores(raw, cosines, vectors["dense"])
 
 

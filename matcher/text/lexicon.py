@@ -35,6 +35,7 @@ class Translation:
 
     vi: str
     en: tuple[str, ...]
+    kind: str = ""  # the entry's kind: `induced` for entries grown from data
 
 
 class LexiconError(ValueError):
@@ -134,7 +135,7 @@ class Lexicon:
                 entry = self._lookup(tuple(folded[position : position + size]),
                                      tuple(tokens[position : position + size]))
                 if entry is not None:
-                    found.append(Translation(entry.vi, entry.en))
+                    found.append(Translation(entry.vi, entry.en, entry.kind))
                     position += size
                     break
             else:

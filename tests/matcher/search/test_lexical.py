@@ -2,6 +2,8 @@
 
 import random
 
+import pytest
+
 from matcher.search.fusion import top_k
 from matcher.search.lexical import BM25Channel
 
@@ -37,3 +39,17 @@ def test_allowed_restricts_before_the_limit():
 def test_unknown_words_and_empty_channel_score_nothing():
     assert channel().scores(["tôm"]) == {}
     assert BM25Channel([], []).scores(["pump"], 5) == {}
+
+
+def test_weighted_tokens_score_as_repeated_tokens_and_scale_linearly():
+    bm25 = channel()
+    repeated = bm25.scores(["pump", "pump", "dryer"])
+    weighted = bm25.scores({"pump": 2.0, "dryer": 1.0})
+    assert weighted == pytest.approx(repeated, rel=1e-6)  # bm25s sums in float32
+    half = bm25.scores({"pump": 1.0, "dryer": 0.5})
+    whole = bm25.scores({"pump": 2.0, "dryer": 1.0})
+    assert half.keys() == whole.keys()
+    assert all(abs(2 * half[i] - whole[i]) < 1e-9 for i in half)
+    assert bm25.scores({"pump": 1.0, "nowhere": 5.0}) == pytest.approx(bm25.scores(["pump"]),
+                                                                        rel=1e-6)
+    assert bm25.scores({"nowhere": 1.0}) == {}
