@@ -60,6 +60,15 @@ def lexical_pools(shared: Path, queries: list[DevQuery], builder: QueryBuilder,
             for q in queries}
 
 
+class UnweightedQueries(QueryBuilder):
+    """Queries whose English BM25 terms all count alike (the engine before the term weights)."""
+
+    def build(self, text: str, language: str | None = None) -> Query:
+        query = super().build(text, language)
+        query.en_weights = {}
+        return query
+
+
 def systems(index: SearchIndex, lexicon: Lexicon, weights: dict[str, float] | None = None,
             pools: Pools | None = None) -> dict[str, Ranker]:
     """Baselines and each stage of the engine, as functions from a query to ranked ids (within
@@ -93,6 +102,9 @@ def systems(index: SearchIndex, lexicon: Lexicon, weights: dict[str, float] | No
         "hybrid − e5 on the translation (dense_en)": run(full, {**engine, "dense_en": 0.0}),
         "hybrid − e5 on the need (dense)": run(full, {**engine, "dense": 0.0}),
         "hybrid − BM25 on the translation (lex_en)": run(full, {**engine, "lex_en": 0.0}),
+        "hybrid − term weights": run(UnweightedQueries(lexicon, restore=restore), engine),
+        "hybrid − induced lexicon entries": run(QueryBuilder(Lexicon(
+            [e for e in lexicon.entries if e.kind != "induced"]), restore=restore), engine),
     }
 
 
