@@ -38,7 +38,7 @@ INTEGRAL_TOL = 1e-6
 # Pairs scoring below this are never booked unless asked for (locked, accepted): measured on
 # the labelled seed needs, `benchmarks/pairing_threshold.py` (events section of
 # benchmarks/README.md).
-DEFAULT_MIN_SCORE = 0.18
+DEFAULT_MIN_SCORE = 0.23
 
 
 class Pair(NamedTuple):
