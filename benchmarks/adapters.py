@@ -32,6 +32,7 @@ from pathlib import Path
 from benchmarks.devset import SHARED
 from benchmarks.report import markdown_table, write_result
 from benchmarks.sector_classifier import SectorClassifier, default_classifier, evaluate, scores
+from matcher.models.validity import default_valid_until
 from matcher.search.documents import Document, join_fields
 
 NASA_PATH = Path("data") / "nasa-t2" / "nasa_t2.jsonl"
@@ -189,14 +190,16 @@ def load_sbir(shared: Path = SHARED, limit: int | None = None,
 
 
 def as_document(record: dict, record_id: int) -> Document:
-    """A record in its indexed form, as `matcher.search.documents.dossier_document` builds it."""
+    """A record in its indexed form, as `matcher.search.documents.dossier_document` builds it
+    for a dossier stored today (listed for the default validity period)."""
     return Document(
         id=record_id, title=record["title"],
         text=join_fields(record["title"], record["summary"], record["description"],
                          record.get("advantages", ""), ", ".join(record["keywords"])),
         language=record["language"], status="active",
         sector_codes=tuple(record["sector_codes"]), origin_country=record["origin_country"],
-        trl=record["trl"], transfer_modes=tuple(record["transfer_modes"]))
+        trl=record["trl"], transfer_modes=tuple(record["transfer_modes"]),
+        valid_until=default_valid_until())
 
 
 def nasa_agreement(classifier: SectorClassifier, shared: Path = SHARED) -> dict:

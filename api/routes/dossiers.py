@@ -91,7 +91,8 @@ def create_dossier(session: SessionDep, runtime: RuntimeDep, policy: PolicyDep,
     runtime.commit(session, f"dossier ref '{body.ref}'")
     shown = _as_written(session, policy, dossier)
     return DossierCreated(**shown.model_dump(),
-                          duplicates=detector.find(dossier_document(dossier)))
+                          duplicates=detector.find(dossier_document(dossier),
+                                                   policy.unreadable_dossiers(session)))
 
 
 @router.patch("/{dossier_id}", response_model=DossierPublic)

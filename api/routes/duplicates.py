@@ -50,7 +50,7 @@ def read_dossier_duplicates(session: SessionDep, policy: PolicyDep, detector: De
     """Dossiers that likely describe the same technology (dense and lexical likeness above
     the measured threshold, across languages), best first; merged dossiers are left out."""
     dossier = policy.dossier(session, dossier_id)
-    found = detector.find(dossier_document(dossier))
+    found = detector.find(dossier_document(dossier), policy.unreadable_dossiers(session))
     return LikelyDuplicates(data=found, count=len(found))
 
 

@@ -125,6 +125,14 @@ class Policy:
             return col(Enterprise.id) == self.who.enterprise_id
         return true() if self.who.role is not None else false()
 
+    def unreadable_dossiers(self, session: Session) -> frozenset[int]:
+        """Ids of the dossiers `dossier_rows` keeps from the caller, for lists built outside a
+        query (a dossier's likely duplicates)."""
+        if self.who.role is Role.admin:
+            return frozenset()
+        hidden = session.exec(select(Dossier.id).where(~self.dossier_rows())).all()
+        return frozenset(i for i in hidden if i is not None)
+
     def dossier_rows(self) -> ColumnElement[bool]:
         """The dossiers the caller may read: all of them for admins; for everyone else, all
         but those a prohibited finding blocks (Decree 76/2018, Annex III) until the Department

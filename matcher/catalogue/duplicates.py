@@ -101,17 +101,18 @@ class RowDuplicates:
     duplicates: list[LikelyDuplicate]
 
 
-def imported_duplicates(detector: DuplicateDetector, session: Session, rows: dict[int, int]
-                        ) -> list[RowDuplicates]:
+def imported_duplicates(detector: DuplicateDetector, session: Session, rows: dict[int, int],
+                        exclude: frozenset[int] = frozenset()) -> list[RowDuplicates]:
     """For an import's dossiers (record id → row, as `ImportReport.rows` gives them, after the
-    commit indexed them), those with likely duplicates, by row; the first `MAX_CHECKED` rows
-    only. Two rows of one file that copy each other are each other's duplicates."""
+    commit indexed them), those with likely duplicates (never one of `exclude`: the dossiers
+    the importer may not read), by row; the first `MAX_CHECKED` rows only. Two rows of one file
+    that copy each other are each other's duplicates."""
     wanted = sorted(rows, key=rows.__getitem__)[:MAX_CHECKED]
     found = []
     for start in range(0, len(wanted), 500):
         chunk = wanted[start:start + 500]
         for dossier in session.exec(select(Dossier).where(col(Dossier.id).in_(chunk))):
-            duplicates = detector.find(dossier_document(dossier))
+            duplicates = detector.find(dossier_document(dossier), exclude)
             if duplicates:
                 found.append(RowDuplicates(rows[dossier.id or 0], dossier.id or 0, dossier.ref,
                                            dossier.title, duplicates))

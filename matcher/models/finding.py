@@ -27,7 +27,7 @@ class ScreeningFinding(FindingBrief, table=True):
     Department's decision while the same finding (rule, annex, item) still holds."""
 
     id: int | None = Field(default=None, primary_key=True)
-    dossier_id: int = Field(foreign_key="dossier.id", index=True)
+    dossier_id: int = Field(foreign_key="dossier.id", index=True, ondelete="CASCADE")
     evidence: str = Field("", max_length=300, description="The words or figures that matched.")
     status: FindingStatus = FindingStatus.open
     decided_by: str = Field("", max_length=300, description="Who confirmed or dismissed it.")

@@ -182,7 +182,7 @@ def test_null_for_a_required_field_is_422_naming_it(client: TestClient, runtime:
 
 QUERIES = [
     ("/dossiers", {"status": "bogus"}, "status",
-     "Input should be 'draft', 'active', 'expired' or 'withdrawn'"),
+     "Input should be 'draft', 'active', 'expired', 'withdrawn' or 'merged'"),
     ("/needs", {"status": "bogus"}, "status",
      "Input should be 'open', 'matched', 'closed' or 'withdrawn'"),
     ("/dossiers", {"limit": 0}, "limit", "Input should be greater than or equal to 1"),

@@ -38,6 +38,9 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from api.main import create_app
+from matcher.alerts.notify import notify
+from matcher.alerts.recipients import Recipient
+from matcher.auth.models import Role
 from matcher.platform.config import Settings
 from tests.conftest import SEED
 from tests.factories import dossier_payload, enterprise_payload, need_payload
@@ -107,10 +110,21 @@ def seed(client: TestClient) -> dict[str, int]:
     meeting = _created(client.post(f"/events/{event}/meetings", json={
         "supplier_participant_id": supplier, "enterprise_participant_id": visitor,
         "slot": 1, "table": 1}))
+    screened = _created(client.post("/dossiers", json=dossier_payload(
+        ref="FUZZ-DRIP", keywords=["drip irrigation"])))  # Decree 76, Annex I: a finding
+    finding = client.get(f"/dossiers/{screened}/findings").json()[0]["id"]
+    saved_search = _created(client.post("/saved-searches", json={
+        "name": "Máy sấy", "query": "máy sấy nông sản"}))
+    runtime = client.app.state.runtime  # type: ignore[attr-defined]
+    with runtime.session() as session:
+        notification = notify(session, runtime.settings, Recipient(Role.admin), "fuzz.notice",
+                              "Thông báo", "Nội dung").id
+        session.commit()
     return {"enterprise_id": enterprise, "dossier_id": dossier, "need_id": need,
             "intermediary_id": intermediary, "introduction_id": introduction, "plan_id": plan,
             "event_id": event, "participant_id": supplier, "request_id": request,
-            "meeting_id": meeting}
+            "meeting_id": meeting, "finding_id": finding, "search_id": saved_search,
+            "notification_id": notification}
 
 
 def _strategy(operation: Any, mode: GenerationMode, ids: dict[str, int]) -> st.SearchStrategy:

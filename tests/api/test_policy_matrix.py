@@ -37,8 +37,10 @@ from tests.factories import need_payload, tax_code
 from tests.matcher.events.world import event_payload
 
 REFERENCE = re.compile(r"(_id|_ref|_tax_code)$")
-# Reference-looking names that name no other record the policy could hide.
-NOT_REFERENCES = {"source_ref", "record_id"}
+# Reference-looking names that name no other record the policy could hide; a notification and a
+# saved search belong to their recipient or owner alone (no role sees another's), and their own
+# tests hold another's to the missing one's 404 (tests/api/test_notifications.py).
+NOT_REFERENCES = {"source_ref", "record_id", "notification_id", "search_id"}
 KIND = {
     "need_id": "need", "need_ref": "need_ref", "enterprise_id": "enterprise",
     "local_enterprise_id": "enterprise", "enterprise_tax_code": "tax_code",
@@ -104,8 +106,15 @@ class Fixture:
         self.no_visible = {(Role.organiser, "need_ref")}
         self.missing_values = {"tax_code": tax_code("27"), "need_ref": MISSING_REF,
                                "dossier_ref": MISSING_REF}
+        # records of one owner (NOT_REFERENCES): the BG brokers' saved search, read by all
+        broker = {"X-API-Key": world.keys[Role.intermediary]}
+        search = client.post("/saved-searches", headers=broker,
+                             json={"name": "Sấy", "query": "sấy vải thiều"}).json()["id"]
+        self.owned = {"search_id": search, "notification_id": MISSING_ID}
 
     def visible(self, field: str) -> Any:
+        if field in self.owned:
+            return self.owned[field]
         if KIND[field] == "participant":
             return self.participants.get(field, self.world.records["supplier"])
         return self.visible_values[KIND[field]]

@@ -102,7 +102,8 @@ def import_upload(request: Request, caller: FormCallerDep, runtime: RuntimeDep,
         rows_shown = [(e.row, e.field, message(e, caller.lang)) for e in exc.errors]
         return _page(request, caller, 422, rows=rows_shown, **form)
     runtime.commit(session, f"import of {kind}")
-    duplicates = (imported_duplicates(get_detector(runtime), session, report.rows)
+    duplicates = (imported_duplicates(get_detector(runtime), session, report.rows,
+                                      caller.policy.unreadable_dossiers(session))
                   if kind == "dossiers" else [])
     return _page(request, caller, report=(len(report.created), len(report.updated)),
                  duplicates=duplicates, **form)

@@ -35,7 +35,7 @@ def upgrade() -> None:
     sa.Column('decided_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.Column('note', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['dossier_id'], ['dossier.id'], ),
+    sa.ForeignKeyConstraint(['dossier_id'], ['dossier.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id'),
     sqlite_autoincrement=True
     )
