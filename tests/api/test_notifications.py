@@ -7,7 +7,7 @@ import pytest
 from matcher.alerts.job import run_alerts
 from matcher.auth.keys import create_key
 from matcher.auth.models import Role
-from tests.matcher.alerts.conftest import make_world
+from tests.matcher.alerts.conftest import make_world, settings  # noqa: F401 (fixture)
 
 
 @pytest.fixture

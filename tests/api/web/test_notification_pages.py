@@ -9,7 +9,7 @@ from sqlmodel import select
 from matcher.alerts.job import run_alerts
 from matcher.alerts.models import Notification, SavedSearch
 from tests.api.web.conftest import login
-from tests.matcher.alerts.conftest import make_world
+from tests.matcher.alerts.conftest import make_world, settings  # noqa: F401 (fixture)
 
 
 def _badge(html: str) -> str | None:
