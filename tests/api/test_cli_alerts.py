@@ -12,7 +12,7 @@ from matcher.platform.config import get_settings
 from matcher.platform.db import make_engine, session_scope
 from tests.api.test_cli import env, runner  # noqa: F401  (the fixture)
 from tests.factories import dossier_payload, enterprise_payload, need_payload, tax_code
-from tests.matcher.alerts.conftest import DRYER
+from tests.matcher.alerts.conftest import DRYER, WORLD_MIN_CONFIDENCE
 
 
 def _jsonl(path: Path, rows: list[dict]) -> Path:
@@ -20,7 +20,9 @@ def _jsonl(path: Path, rows: list[dict]) -> Path:
     return path
 
 
-def test_alerts_run_notifies_a_new_dossier_once(env: Path):  # noqa: F811
+def test_alerts_run_notifies_a_new_dossier_once(env: Path, monkeypatch):  # noqa: F811
+    monkeypatch.setenv("KETNOI_MIN_CONFIDENCE", str(WORLD_MIN_CONFIDENCE))  # see the constant
+    get_settings.cache_clear()
     assert runner.invoke(app, ["init"]).exit_code == 0  # sectors and two dossiers
     code = tax_code()
     enterprise = {**enterprise_payload(tax_code=code)}
