@@ -127,7 +127,7 @@ class MatchService:
         `discreet` explanations say nothing of the enterprise's own capacity."""
         query = self.queries.build(need_text(need), need.language)
         if is_expired(need.valid_until) and not filters.include_inactive:
-            return _expired(query)
+            return _nothing(query, EXPIRED)
         enterprise = session.get(Enterprise, need.enterprise_id)
         return self._dossiers_for(session, query, need.sector_codes, filters, enterprise, need,
                                   limit, discreet)
@@ -139,10 +139,9 @@ class MatchService:
         enterprises' own capacity."""
         query = self.queries.build(dossier_text(dossier), dossier.language)
         if dossier.id in blocked_dossier_ids(session):
-            return MatchList(query=_query_info(query), confident=False, confidence=0.0,
-                             message=PROHIBITED, data=[], count=0)
+            return _nothing(query, PROHIBITED)
         if is_expired(dossier.valid_until):
-            return _expired(query)
+            return _nothing(query, EXPIRED)
         catalog = SectorCatalog.from_session(session)
         # the dossier's stored vector (a cache hit), not its text embedded again as a query
         cache, embedder = self.index.cache, self.index.embedder
@@ -197,9 +196,7 @@ class MatchService:
         if not has_words(query.original) or not has_content(query.text):
             # the embedding of "!!" or "chúng tôi cần" still has nearest neighbours, and they
             # can look confident
-            message = NO_CONTENT if has_words(query.original) else NO_WORDS
-            return MatchList(query=_query_info(query), confident=False, confidence=0.0,
-                             message=message, data=[], count=0)
+            return _nothing(query, NO_CONTENT if has_words(query.original) else NO_WORDS)
         candidates = retrieve(self.index, collection, query, max(3 * limit, 30), allowed,
                               self.weights, vectors)
         themes = catalog.themes(sectors)
@@ -300,10 +297,11 @@ def _suggestion(cand: Candidate, doc: Document, kind: str, score: float, sector:
     )
 
 
-def _expired(query: Query) -> MatchList:
-    """The answer for a need or dossier whose validity has ended: nothing, and why."""
-    return MatchList(query=_query_info(query), confident=False, confidence=0.0,
-                     message=EXPIRED, data=[], count=0)
+def _nothing(query: Query, why: str) -> MatchList:
+    """The answer when nothing may be suggested (a text without a topic, a record expired or
+    prohibited): an empty, unconfident list that says why."""
+    return MatchList(query=_query_info(query), confident=False, confidence=0.0, message=why,
+                     data=[], count=0)
 
 
 def _query_info(query: Query) -> QueryInfo:
