@@ -31,13 +31,9 @@ from tests.matcher.events.world import World
 
 
 @pytest.fixture
-def held(db: Session, world: World) -> Meeting:
+def held(db: Session, meeting: Meeting) -> Meeting:
     """A meeting held at the event (on 2026-11-24), carried to the ledger as `introduced`."""
-    row = Meeting(event_id=world.event.id, supplier_participant_id=world.suppliers[0].id,
-                  enterprise_participant_id=world.enterprises[0].id, slot=1, table=1,
-                  status=MeetingStatus.scheduled)
-    db.add(row)
-    db.commit()
+    row = meeting
     outcomes.record_outcome(db, row, MeetingOutcome(
         status=MeetingStatus.held, rating=MeetingRating.cooperation_possible), policy=SYSTEM)
     db.commit()

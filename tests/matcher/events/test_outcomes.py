@@ -19,17 +19,6 @@ from matcher.ledger.models import Introduction, IntroductionChannel, Introductio
 from tests.matcher.events.world import World
 
 
-@pytest.fixture
-def meeting(db: Session, world: World) -> Meeting:
-    row = Meeting(event_id=world.event.id, supplier_participant_id=world.suppliers[0].id,
-                  enterprise_participant_id=world.enterprises[0].id, slot=1, table=1,
-                  status=MeetingStatus.scheduled)
-    db.add(row)
-    db.commit()
-    db.refresh(row)
-    return row
-
-
 def introductions(db: Session) -> list[Introduction]:
     """The introductions in the ledger."""
     return list(db.exec(select(Introduction)).all())
