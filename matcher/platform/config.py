@@ -90,7 +90,7 @@ class Settings(BaseSettings):
         True, description="Restore diacritics of Vietnamese typed without accents before matching."
     )
     min_confidence: float = Field(
-        0.832,
+        0.844,
         description="Confidence below which a match list is flagged `no confident match`; "
         "calibrated on the seed needs to flag at most 10% of needs that have a match "
         "(see benchmarks/README.md).",

@@ -2,13 +2,14 @@
 
 import pytest
 
+from matcher.search.documents import Document
 from matcher.search.fusion import (
     normalize_max,
     normalize_minmax,
     reciprocal_rank,
     top_k,
 )
-from matcher.search.retrieval import document_weights
+from matcher.search.retrieval import document_weights, normalise
 
 
 def test_normalize_max_scales_best_to_one():
@@ -36,6 +37,20 @@ def test_every_language_can_reach_the_same_fused_score():
     # an unweighted channel takes no share
     assert document_weights({**weights, "dense_en": 0.0}, "en") == pytest.approx(
         {"dense": 0.2 / 1.2, "lex_en": 1 / 1.2})
+
+
+def test_dense_en_is_normalised_within_each_document_language():
+    docs = {i: Document(id=i, title="t", text="t", language=lang, status="active",
+                        sector_codes=())
+            for i, lang in {1: "en", 2: "en", 3: "en", 4: "vi", 5: "vi"}.items()}
+    # the English sketch of a Vietnamese need fits Vietnamese documents worse
+    channel = {1: 0.86, 2: 0.84, 3: 0.82, 4: 0.80, 5: 0.78}
+    assert normalise("dense_en", channel, 200, docs) == pytest.approx(
+        {1: 1.0, 2: 0.5, 3: 0.0, 4: 1.0, 5: 0.0})
+    # the other dense channel over the mixed pool, BM25 by its best
+    assert normalise("dense", channel, 200, docs) == pytest.approx(
+        {1: 1.0, 2: 0.75, 3: 0.5, 4: 0.25, 5: 0.0})
+    assert normalise("lex_en", {1: 4.0, 2: 2.0}, 200, docs) == {1: 1.0, 2: 0.5}
 
 
 def test_top_k_breaks_ties_by_id():

@@ -93,7 +93,8 @@ def test_no_confident_match_flags_unanswerable_needs_more_than_answerable_ones(s
 
 def test_a_vietnamese_dossier_is_found_near_the_top_by_its_own_title(seeded):
     """A Vietnamese dossier can reach the same fused score as an English one (it once topped
-    out at 1.0 against 1.5, and its exact title put it 4.5th at the median)."""
+    out at 1.0 against 1.5, and its exact title put it 4.5th at the median), and the English
+    rendering of its title ranks it among Vietnamese dossiers, not below every English one."""
     with seeded.session() as session:
         vietnamese = [d for d in session.exec(select(Dossier)).all() if d.language == "vi"]
         ranks = []
@@ -103,7 +104,7 @@ def test_a_vietnamese_dossier_is_found_near_the_top_by_its_own_title(seeded):
             ranks.append(found.index(dossier.id) + 1 if dossier.id in found else 99)
     assert len(vietnamese) >= 40
     assert sum(r == 1 for r in ranks) / len(ranks) >= FLOOR_TITLE_FIRST, sorted(ranks)
-    assert max(ranks) <= 5, sorted(ranks)
+    assert max(ranks) <= 3, sorted(ranks)
 
 
 def test_an_exact_vietnamese_fit_is_among_the_first_for_the_need_it_answers(seeded):
@@ -114,9 +115,9 @@ def test_an_exact_vietnamese_fit_is_among_the_first_for_the_need_it_answers(seed
         assert "D-0165" in _top(seeded, session, need, 3)
 
 
-FLOOR_TITLE_FIRST = 0.40  # measured 0.48 (24 of 50), worst rank 4, 2026-12-07
+FLOOR_TITLE_FIRST = 0.70  # measured 0.80 (40 of 50), worst rank 3, 2026-12-07
 FLOOR_TOP3 = 0.60  # measured 0.70 (113 needs), 2026-11-23
 FLOOR_SAME_TOP1 = 0.60
 FLOOR_REVERSE_TOP5 = 0.62  # measured 0.74, 2026-11-23
-FLOOR_NO_MATCH_FLAGGED = 0.15  # measured 0.21 (4 of 19 needs) at the cut 0.832, 2026-12-07
+FLOOR_NO_MATCH_FLAGGED = 0.15  # measured 0.26 (5 of 19 needs) at the cut 0.844, 2026-12-07
 CEILING_FALSE_ALARMS = 0.13  # measured 0.099 (152 needs), 2026-12-07
