@@ -11,6 +11,9 @@ import sys
 BENCHMARKS = [
     ("benchmarks.quality", []),
     ("benchmarks.tune_weights", []),
+    ("benchmarks.rerank", []),  # issue 15: a re-ranker, cross-validated by need (not shipped)
+    ("benchmarks.feedback", []),  # issue 15: RM3 and Rocchio feedback (not shipped)
+    ("benchmarks.confidence_model", []),  # issue 15: "no confident match" models vs cosine
     ("benchmarks.calibration", []),
     ("benchmarks.adapters", []),  # the sector classifier's held-out accuracy
     ("benchmarks.completeness", []),
