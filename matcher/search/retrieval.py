@@ -111,7 +111,7 @@ def document_language(docs: Mapping[int, Document], i: int) -> str:
     return "vi" if doc is not None and doc.language == "vi" else "en"
 
 
-def normalise(name: str, channel: dict[int, float], pool: int, docs: Mapping[int, Document]
+def normalise(name: str, channel: dict[int, float], pool: int, languages: Mapping[int, str]
               ) -> dict[int, float]:
     """One channel's scores on 0–1: BM25 divided by its best (of the `pool` best), a dense
     channel min-max. `dense_en` is min-max within each document language: the lexicon's English
@@ -125,7 +125,7 @@ def normalise(name: str, channel: dict[int, float], pool: int, docs: Mapping[int
         return normalize_minmax(channel)
     groups: dict[str, dict[int, float]] = {}
     for i, score in channel.items():
-        groups.setdefault(document_language(docs, i), {})[i] = score
+        groups.setdefault(languages[i], {})[i] = score
     return {i: v for group in groups.values() for i, v in normalize_minmax(group).items()}
 
 
@@ -134,13 +134,16 @@ def fuse(collection: Collection, scores: ChannelScores, weights: dict[str, float
     """The k best records by the weighted sum of normalised channel scores (`normalise`),
     weighted per document language (`document_weights`), each with its raw cosine and its
     document."""
-    normalised = {name: normalise(name, channel, pool, collection.docs)
-                  for name, channel in scores.raw.items() if weights.get(name)}
+    used = {name: channel for name, channel in scores.raw.items() if weights.get(name)}
+    languages = {i: document_language(collection.docs, i)
+                 for channel in used.values() for i in channel}
+    normalised = {name: normalise(name, channel, pool, languages)
+                  for name, channel in used.items()}
     per_language = {lang: document_weights(weights, lang) for lang in ("vi", "en")}
     fused: dict[int, float] = {}
     for name, channel in normalised.items():
         for i, score in channel.items():
-            weight = per_language[document_language(collection.docs, i)].get(name, 0.0)
+            weight = per_language[languages[i]].get(name, 0.0)
             fused[i] = fused.get(i, 0.0) + weight * score
     best = top_k(fused, k)
     cosines = dict(scores.cosines)

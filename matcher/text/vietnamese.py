@@ -2,6 +2,7 @@
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Combining marks for the five tones (huyền, sắc, hỏi, ngã, nặng), after NFD.
 _TONE_MARKS = frozenset("\u0300\u0301\u0309\u0303\u0323")
@@ -87,8 +88,10 @@ def looks_unaccented(text: str, min_ratio: float = 0.7) -> bool:
     return valid / len(words) >= min_ratio
 
 
+@lru_cache(maxsize=65536)
 def _place_tone(syllable: str) -> str:
-    """Put the tone mark of one lowercase NFC syllable where the traditional style puts it."""
+    """Put the tone mark of one lowercase NFC syllable where the traditional style puts it
+    (cached: a query's lexicon lookup places the tone of every syllable it reads)."""
     letters = []
     tone = ""
     for ch in syllable:
