@@ -7,10 +7,10 @@ Each need's list is described by the best raw cosine of its first three candidat
 as `confidence`), the same among English dossiers only, the first's score, the gap to the
 second, the first's lexical score, whether the first shares the need's sector theme (seed
 only: the dev offers have no sector), and the IDF-weighted share of the need's English terms
-that the first three hold. A logistic
-regression (standardised, class-balanced) predicts whether the need has an answer; each need
-is scored by a model trained without it, and the cut that flags at most 10 % of the needs
-that have an answer is read off those held-out scores (`benchmarks.calibration.threshold_for`).
+that the first three hold. A logistic regression (standardised, class-balanced) predicts
+whether the need has an answer; each need is scored by a model trained without it, and the cut
+that flags at most 10 % of the needs that have an answer is read off those held-out scores
+(`benchmarks.calibration.threshold_for`).
 
 `--pool K` as in `benchmarks.quality` for the dev side.
 """
