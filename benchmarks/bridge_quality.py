@@ -27,6 +27,7 @@ from benchmarks.induce_lexicon import (
     same_term,
 )
 from benchmarks.metrics import RetrievalEvaluator
+from benchmarks.quality import STYLES, by_style
 from benchmarks.report import markdown_table, write_result
 from matcher.platform.runtime import default_restorer
 from matcher.search.lexical import VI_STOPWORDS, BM25Channel, english_tokens
@@ -35,7 +36,6 @@ from matcher.text.induction import dice_alignment
 from matcher.text.lexicon import Entry, Lexicon
 from matcher.text.vietnamese import fold, is_syllable, strip_diacritics, tokenize
 
-STYLES = ("full", "short", "no_diacritics")
 Weigher = Callable[[Query], dict[str, float]]
 
 
@@ -117,10 +117,7 @@ def evaluate(builder: QueryBuilder, weigh: Weigher, channel: BM25Channel, names:
         hits = np.nonzero(scores > 0)[0]
         order = hits[np.lexsort((hits, -scores[hits]))][:100]  # ties by id, as top_k
         run[q.qid] = [names[i] for i in order]
-    result = {"overall": evaluator(run)}
-    for style in STYLES:
-        result[style] = evaluator(run, [q.qid for q in queries if q.style == style])
-    return result
+    return {"overall": evaluator(run), **by_style(evaluator, run, queries)}
 
 
 def dice_entries(shared: Path, min_count: int = 3) -> list[tuple[str, str, float, int]]:

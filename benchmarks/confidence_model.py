@@ -31,7 +31,7 @@ from benchmarks.devset import SHARED, load_qrels, load_queries
 from benchmarks.quality import build_index, lexical_pools
 from benchmarks.report import markdown_table, write_result
 from benchmarks.rerank import FEATURES as CANDIDATE
-from benchmarks.rerank import fused_rankings, idf_table
+from benchmarks.rerank import fused_rankings, idf_table, term_coverage
 from matcher.models import Enterprise, Need
 from matcher.platform.config import REPO_ROOT
 from matcher.platform.runtime import default_restorer
@@ -76,13 +76,12 @@ def seed_set() -> tuple[np.ndarray, np.ndarray]:
             if not found:
                 continue
             query = runtime.matches.queries.build(need_text(need), need.language)
-            informative = {t: w * idf(t) for t, w in query.en_weights.items()}
-            total = sum(informative.values()) or 1.0
+            covered = term_coverage(query, idf)
             coverages, english = [], []
             for s in found[:3]:
                 doc = collection.docs.get(s.id)
                 tokens = set(english_tokens(doc.text)) if doc else set()
-                coverages.append(sum(v for t, v in informative.items() if t in tokens) / total)
+                coverages.append(covered(tokens))
                 if doc is not None and doc.language != "vi":
                     english.append(s.breakdown.cosine or 0.0)
             rows.append(list_features(listed.confidence, english, [s.score for s in found],

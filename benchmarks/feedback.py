@@ -20,7 +20,7 @@ from tqdm import tqdm
 
 from benchmarks.devset import SHARED, DevQuery, load_corpus, load_qrels, load_queries
 from benchmarks.metrics import RetrievalEvaluator
-from benchmarks.quality import STYLES, build_index, lexical_pools
+from benchmarks.quality import STYLES, build_index, by_style, lexical_pools
 from benchmarks.report import markdown_table, write_result
 from matcher.platform.config import REPO_ROOT
 from matcher.platform.runtime import default_restorer
@@ -114,8 +114,7 @@ def main() -> None:
     rows, results = [], {}
     for label, run in runs.items():
         overall = evaluator(run)
-        styles = [evaluator(run, [q.qid for q in queries if q.style == s])["ndcg@10"]
-                  for s in STYLES]
+        styles = [m["ndcg@10"] for m in by_style(evaluator, run, queries).values()]
         results[label] = {**overall, **dict(zip(STYLES, styles, strict=True))}
         rows.append([label, overall["ndcg@10"], overall["recall@50"], overall["unjudged@10"],
                      *styles])

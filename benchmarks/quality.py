@@ -60,6 +60,13 @@ def lexical_pools(shared: Path, queries: list[DevQuery], builder: QueryBuilder,
             for q in queries}
 
 
+def by_style(evaluator: RetrievalEvaluator, run: dict[str, list[str]],
+             queries: list[DevQuery]) -> dict[str, dict[str, float]]:
+    """Every metric of `run`, per query style (`STYLES`)."""
+    return {style: evaluator(run, [q.qid for q in queries if q.style == style])
+            for style in STYLES}
+
+
 class UnweightedQueries(QueryBuilder):
     """Queries whose English BM25 terms all count alike (the engine before the term weights)."""
 
@@ -123,8 +130,7 @@ def evaluate(rankers: dict[str, Ranker], queries: list[DevQuery],
             scores[q.qid] = conf
         elapsed = (time.perf_counter() - started) / len(queries)
         entry = {"overall": evaluator(run), "ms_per_query": round(1000 * elapsed, 1)}
-        for style in STYLES:
-            entry[style] = evaluator(run, [q.qid for q in queries if q.style == style])
+        entry.update(by_style(evaluator, run, queries))
         entry["confidence"] = scores
         entry["no_match"] = evaluator.no_match_accuracy(
             {qid: conf >= Settings(_env_file=None).min_confidence for qid, conf in scores.items()})

@@ -14,6 +14,7 @@ mean over five random fold assignments, ± its spread), never the training fit.
 
 import argparse
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,13 +25,13 @@ from tqdm import tqdm
 
 from benchmarks.devset import SHARED, DevQuery, load_qrels, load_queries
 from benchmarks.metrics import RetrievalEvaluator
-from benchmarks.quality import STYLES, build_index, lexical_pools
+from benchmarks.quality import STYLES, build_index, by_style, lexical_pools
 from benchmarks.report import markdown_table, write_result
 from matcher.platform.config import REPO_ROOT
 from matcher.platform.runtime import default_restorer
 from matcher.search.index import Collection, SearchIndex
 from matcher.search.lexical import english_tokens
-from matcher.search.query import QueryBuilder
+from matcher.search.query import Query, QueryBuilder
 from matcher.search.retrieval import DEFAULT_WEIGHTS, query_vectors, retrieve
 from matcher.text.lexicon import Lexicon
 
@@ -77,6 +78,15 @@ def idf_table(collection: Collection):
     return idf
 
 
+def term_coverage(query: Query, idf: Callable[[str], float]) -> Callable[[set[str]], float]:
+    """The IDF-weighted share of the query's English terms (lexicon weights, 1 when it has
+    none) that a set of tokens holds."""
+    weights = query.en_weights or dict.fromkeys(query.en_tokens, 1.0)
+    informative = {t: w * idf(t) for t, w in weights.items()}
+    total = sum(informative.values()) or 1.0
+    return lambda tokens: sum(v for t, v in informative.items() if t in tokens) / total
+
+
 def fused_rankings(index: SearchIndex, builder: QueryBuilder, queries: list[DevQuery],
                    qrels: dict[str, dict[str, int]], names: list[str],
                    pools: dict[str, set[int]] | None, k: int = 100) -> list[Ranked]:
@@ -92,10 +102,9 @@ def fused_rankings(index: SearchIndex, builder: QueryBuilder, queries: list[DevQ
         ids = [c.id for c in found]
         cosine_en = collection.vectors.scores_for(vectors["dense_en"], ids) \
             if "dense_en" in vectors else {}
-        weights = query.en_weights or dict.fromkeys(query.en_tokens, 1.0)
-        informative = {t: w * idf(t) for t, w in weights.items()}
-        total = sum(informative.values()) or 1.0
-        first = {t for t, w in weights.items() if w >= 1.0}
+        covered = term_coverage(query, idf)
+        first = {t for t, w in (query.en_weights or dict.fromkeys(query.en_tokens, 1.0)).items()
+                 if w >= 1.0}
         top = found[0].score if found else 1.0
         rows = []
         for rank, cand in enumerate(found):
@@ -105,8 +114,7 @@ def fused_rankings(index: SearchIndex, builder: QueryBuilder, queries: list[DevQ
                 "score": cand.score, "relative_score": cand.score / (top or 1.0),
                 "log_rank": math.log1p(rank), "cosine": cand.cosine or 0.0,
                 "cosine_en": cosine_en.get(cand.id, 0.0),
-                "coverage_text": sum(v for t, v in informative.items() if t in tokens) / total,
-                "coverage_title": sum(v for t, v in informative.items() if t in title) / total,
+                "coverage_text": covered(tokens), "coverage_title": covered(title),
                 "coverage_first": len(first & tokens) / (len(first) or 1),
                 "log_length": math.log1p(len(tokens)),
                 **{name: cand.channels.get(name, 0.0) for name in ("dense", "dense_en",
@@ -177,8 +185,7 @@ def main() -> None:
         measured = [evaluator(run) for run in runs]
         ndcg = [m["ndcg@10"] for m in measured]
         first = runs[0]
-        styles = [evaluator(first, [q.qid for q in queries if q.style == s])["ndcg@10"]
-                  for s in STYLES]
+        styles = [m["ndcg@10"] for m in by_style(evaluator, first, queries).values()]
         spread = f"{np.mean(ndcg):.3f} ± {np.std(ndcg):.3f}"
         return ([label, spread, measured[0]["recall@50"], measured[0]["mrr@10"],
                  measured[0]["unjudged@10"], *styles],

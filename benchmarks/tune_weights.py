@@ -13,7 +13,7 @@ from tqdm import tqdm
 
 from benchmarks.devset import SHARED, load_qrels, load_queries
 from benchmarks.metrics import RetrievalEvaluator
-from benchmarks.quality import STYLES, build_index, lexical_pools
+from benchmarks.quality import STYLES, build_index, by_style, lexical_pools
 from benchmarks.report import markdown_table, write_result
 from matcher.platform.config import REPO_ROOT
 from matcher.platform.runtime import default_restorer
@@ -49,10 +49,8 @@ def main() -> None:
     def measure(weights: dict[str, float]) -> dict[str, float]:
         run = {qid: [names[c.id] for c in fuse(collection, s, weights, 100)]
                for qid, s in scores.items()}
-        result = evaluator(run)
-        for style in STYLES:
-            result[style] = evaluator(run, [q.qid for q in queries if q.style == style])["ndcg@10"]
-        return result
+        styles = by_style(evaluator, run, queries)
+        return {**evaluator(run), **{s: m["ndcg@10"] for s, m in styles.items()}}
 
     rows = []
     for combo in tqdm(list(itertools.product(*GRID.values())), desc="weights"):
