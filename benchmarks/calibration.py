@@ -29,7 +29,7 @@ from matcher.platform.config import REPO_ROOT, Settings
 from matcher.platform.db import make_engine
 from matcher.platform.runtime import Runtime, build_runtime
 from matcher.rules.feasibility import Feasibility, assess
-from matcher.search.matches import DossierFilters
+from matcher.search.matches import DossierFilters, MatchList
 from matcher.search.retrieval import DEFAULT_WEIGHTS
 
 SEED = REPO_ROOT / "seed_data"
@@ -73,6 +73,18 @@ def seeded_runtime(cache_path: Path | None = CACHE) -> Runtime:
     return runtime
 
 
+def labelled_lists(runtime: Runtime, session: Session, labels: dict[str, dict[str, int]],
+                   limit: int) -> Iterator[tuple[Need, Enterprise | None, MatchList]]:
+    """Each labelled seed need, its enterprise, and the `limit` dossiers matched for it within
+    the enterprise's jurisdiction (what the province's brokers see)."""
+    for need in session.exec(select(Need)).all():
+        if need.ref not in labels:
+            continue
+        enterprise = session.get(Enterprise, need.enterprise_id)
+        filters = DossierFilters(jurisdiction=enterprise.jurisdiction if enterprise else None)
+        yield need, enterprise, runtime.matches.for_need(session, need, filters, limit)
+
+
 def load_labels(path: Path = SEED / "labels.jsonl") -> dict[str, dict[str, int]]:
     rows = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
     return {row["need"]: row["relevant"] for row in rows}
@@ -111,22 +123,18 @@ def main() -> None:
     rows, results = [], {}
     with runtime.session() as session:
         refs = {d.id: d.ref for d in session.exec(select(Dossier)).all()}
-        needs = [n for n in session.exec(select(Need)).all() if n.ref in labels]
         passes = [(name, weights, ()) for name, weights in VARIANTS.items()]
         passes += [(name, DEFAULT_WEIGHTS, off) for name, off in STAGES.items()]
         for name, weights, off in passes:
             runtime.matches.weights = weights
             run, confidences, infeasible = {}, {}, []
-            for need in needs:
-                enterprise = session.get(Enterprise, need.enterprise_id)
-                jurisdiction = enterprise.jurisdiction if enterprise else None
-                filters = DossierFilters(jurisdiction=jurisdiction)
-                with stages_off(off):
-                    found = runtime.matches.for_need(session, need, filters, 50)
-                run[need.ref] = [refs[s.id] for s in found.data]
-                confidences[need.ref] = found.confidence
-                infeasible += [assess(session.get(Dossier, s.id), enterprise, need,
-                                      runtime.matches.rates).score < 1 for s in found.data[:10]]
+            with stages_off(off):
+                for need, enterprise, found in labelled_lists(runtime, session, labels, 50):
+                    run[need.ref] = [refs[s.id] for s in found.data]
+                    confidences[need.ref] = found.confidence
+                    infeasible += [assess(session.get(Dossier, s.id), enterprise, need,
+                                          runtime.matches.rates).score < 1
+                                   for s in found.data[:10]]
             scores = evaluator(run)
             share = sum(infeasible) / max(1, len(infeasible))
             results[name] = {"metrics": scores, "confidence": confidences,

@@ -24,20 +24,17 @@ from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import LeaveOneOut, cross_val_predict
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
-from sqlmodel import select
 
-from benchmarks.calibration import load_labels, seeded_runtime, threshold_for
+from benchmarks.calibration import labelled_lists, load_labels, seeded_runtime, threshold_for
 from benchmarks.devset import SHARED, load_qrels, load_queries
 from benchmarks.quality import build_index, lexical_pools
 from benchmarks.report import markdown_table, write_result
 from benchmarks.rerank import FEATURES as CANDIDATE
 from benchmarks.rerank import fused_rankings, idf_table, term_coverage
-from matcher.models import Enterprise, Need
 from matcher.platform.config import REPO_ROOT
 from matcher.platform.runtime import default_restorer
 from matcher.search.documents import need_text
 from matcher.search.lexical import english_tokens
-from matcher.search.matches import DossierFilters
 from matcher.search.query import QueryBuilder
 from matcher.text.lexicon import Lexicon
 
@@ -66,12 +63,7 @@ def seed_set() -> tuple[np.ndarray, np.ndarray]:
     idf = idf_table(collection)
     rows, answered = [], []
     with runtime.session() as session:
-        for need in session.exec(select(Need)).all():
-            if need.ref not in labels:
-                continue
-            enterprise = session.get(Enterprise, need.enterprise_id)
-            listed = runtime.matches.for_need(
-                session, need, DossierFilters(jurisdiction=enterprise.jurisdiction), 10)
+        for need, _, listed in labelled_lists(runtime, session, labels, 10):
             found = listed.data
             if not found:
                 continue

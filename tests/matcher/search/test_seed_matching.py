@@ -5,7 +5,7 @@ directions. Floors are the measured figures minus a margin
 import pytest
 from sqlmodel import Session, select
 
-from benchmarks.calibration import load_labels, seeded_runtime
+from benchmarks.calibration import labelled_lists, load_labels, seeded_runtime
 from matcher.models import Dossier, Enterprise, Need
 from matcher.platform.runtime import Runtime
 from matcher.search.matches import DossierFilters
@@ -77,12 +77,7 @@ def test_no_confident_match_flags_unanswerable_needs_more_than_answerable_ones(s
     of false alarms on needs that have an answer."""
     flagged: dict[bool, list[bool]] = {True: [], False: []}
     with seeded.session() as session:
-        for need in session.exec(select(Need)).all():
-            if need.ref not in labels:
-                continue
-            enterprise = session.get(Enterprise, need.enterprise_id)
-            found = seeded.matches.for_need(
-                session, need, DossierFilters(jurisdiction=enterprise.jurisdiction), 10)
+        for need, _, found in labelled_lists(seeded, session, labels, 10):
             flagged[bool(labels[need.ref])].append(not found.confident)
     caught = sum(flagged[False]) / len(flagged[False])
     false_alarms = sum(flagged[True]) / len(flagged[True])
